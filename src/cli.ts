@@ -1,0 +1,72 @@
+// The command-line program: commander wiring, "today" read once, and the one place that catches
+// errors and picks the exit code (SPEC §1). Commands throw typed errors; they never exit.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { dayOfLocalDate } from './core/dates.js';
+import { DunningError, EXIT } from './errors.js';
+import { agingCommand } from './commands/aging.js';
+import { checkCommand } from './commands/check.js';
+import type { GlobalOptions, RunContext } from './commands/common.js';
+
+export function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function buildProgram(ctx: RunContext): Command {
+  const program = new Command('dunning')
+    .description('Receivables aging and collection letters from the ledger spreadsheet you already have')
+    .version(version(), '-V, --version')
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .option('-q, --quiet', 'only errors on stderr')
+    .option('--debug', 'show stack traces of internal errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    });
+  for (const make of [agingCommand, checkCommand]) {
+    const cmd = make(ctx);
+    cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+    program.addCommand(cmd);
+  }
+  return program;
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let debug = argv.includes('--debug');
+  let program: Command | null = null;
+  const ctx: RunContext = {
+    today: dayOfLocalDate(new Date()),
+    env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    global: (): GlobalOptions => {
+      const o = program?.opts<{ color?: boolean; quiet?: boolean; debug?: boolean }>() ?? {};
+      return { color: o.color !== false && !env.NO_COLOR, quiet: Boolean(o.quiet), debug: Boolean(o.debug) };
+    },
+  };
+  try {
+    program = buildProgram(ctx);
+    await program.parseAsync([...argv]);
+    debug = ctx.global().debug;
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are not errors; every other commander complaint is a usage error.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    }
+    if (err instanceof DunningError) {
+      process.stderr.write(`dunning: ${err.message}\n`);
+      return err.exitCode;
+    }
+    process.stderr.write(`dunning: internal error — this is a bug, please report it with the command you ran (dunning ${version()}, node ${process.version})\n`);
+    process.stderr.write(debug ? `${(err as Error)?.stack ?? String(err)}\n` : `  ${(err as Error)?.message ?? String(err)} (run with --debug for the stack trace)\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,81 @@
+// `dunning aging LEDGER`: read → age → render. The aging rules live in core/aging.ts; the
+// formats in render/. This file only turns options into those calls and writes the result.
+import { extname, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { ageLedger, criticalOnly } from '../core/aging.js';
+import type { Basis } from '../core/ledger.js';
+import { UsageError } from '../errors.js';
+import { formatDiagnostic } from '../ledger/diagnostics.js';
+import { rejectedSummary, type LedgerRead } from '../ledger/read.js';
+import { addLedgerOptions, loadLedger, parseAsOf, parseBuckets, type LedgerOptions, type RunContext } from './common.js';
+
+interface AgingFlags extends LedgerOptions {
+  asOf?: string;
+  basis: Basis;
+  buckets?: string;
+  criticalOnly?: boolean;
+  format?: string;
+  output?: string;
+}
+
+const FORMATS = ['table', 'json', 'csv', 'xlsx', 'md'] as const;
+type Format = (typeof FORMATS)[number];
+
+function formatFor(flags: AgingFlags): Format {
+  if (flags.format) {
+    if (!(FORMATS as readonly string[]).includes(flags.format)) throw new UsageError(`--format ${flags.format}: use one of ${FORMATS.join(', ')}`);
+    return flags.format as Format;
+  }
+  const ext = flags.output ? extname(flags.output).toLowerCase().slice(1) : '';
+  return ext === 'json' || ext === 'csv' || ext === 'xlsx' || ext === 'md' ? ext : 'table';
+}
+
+/** Report warnings: the rejected-rows line first, then one line per kind of warning. */
+export function reportWarnings(read: LedgerRead): string[] {
+  const out: string[] = [];
+  const rejected = rejectedSummary(read);
+  if (rejected) out.push(rejected);
+  const byCode = new Map<string, string[]>();
+  for (const w of read.warnings) byCode.set(w.code, [...(byCode.get(w.code) ?? []), formatDiagnostic(w)]);
+  for (const list of byCode.values()) out.push(list.length === 1 ? list[0]! : `${list[0]} (and ${list.length - 1} more like it)`);
+  return out;
+}
+
+export function agingCommand(ctx: RunContext): Command {
+  const cmd = new Command('aging')
+    .description('aging report: who owes what and for how long, critical accounts first')
+    .argument('<ledger>', 'invoice ledger (.xlsx or .csv)')
+    .option('--as-of <date>', 'age as of this date (YYYY-MM-DD); default: today')
+    .addOption(new Option('--basis <basis>', 'age from the due date or the invoice date').choices(['due', 'invoice']).default('due'))
+    .option('--buckets <days>', 'bucket bounds in days, e.g. 30,60,90,120 (default: 30,60,90 or config buckets)')
+    .option('--critical-only', 'only customers with amounts more than criticalDays overdue')
+    .option('--format <format>', `output format: ${FORMATS.join(', ')} (default: table, or from the -o file extension)`)
+    .option('-o, --output <file>', 'write the report to this file (atomically) instead of stdout');
+  addLedgerOptions(cmd);
+  return cmd.action(async (ledger: string, flags: AgingFlags) => {
+    const format = formatFor(flags);
+    const asOf = parseAsOf(flags.asOf, ctx.today);
+    const { config, read, lang, locale } = await loadLedger(ledger, flags, ctx);
+    const bounds = parseBuckets(flags.buckets, config);
+    let report = ageLedger(read.invoices, { asOf, basis: flags.basis, bounds, criticalDays: config.criticalDays });
+    if (flags.criticalOnly) report = criticalOnly(report);
+    const warnings = reportWarnings(read);
+    const g = ctx.global();
+    const { renderReport } = await import('../render/index.js');
+    const color = g.color && !flags.output && format === 'table' && Boolean(ctx.stdout.isTTY);
+    if (format === 'xlsx' && !flags.output && ctx.stdout.isTTY) throw new UsageError('--format xlsx writes a binary file: add -o report.xlsx');
+    const out = await renderReport(format, report, { lang, locale, color, warnings });
+    if (flags.output) {
+      const { writeFileAtomic } = await import('../render/output.js');
+      await writeFileAtomic(resolve(flags.output), out);
+      if (!g.quiet) ctx.stderr.write(`${lang === 'es' ? 'Reporte escrito en' : 'Report written to'} ${flags.output}\n`);
+    } else {
+      ctx.stdout.write(out);
+    }
+    // The rejected-rows line always reaches stderr (the JSON also carries it in "warnings").
+    if (!g.quiet) {
+      const rejected = rejectedSummary(read);
+      if (rejected) ctx.stderr.write(`warning: ${rejected}\n`);
+    }
+  });
+}

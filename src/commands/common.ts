@@ -1,0 +1,126 @@
+// What every command that reads a ledger shares: its options (SPEC §1), the client folder, the
+// config, and turning flags into reader and aging settings. Thin: no business rules here.
+import { dirname, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { loadConfig, type Config } from '../config.js';
+import { validateBounds } from '../core/aging.js';
+import { parseIsoDay, type Day } from '../core/dates.js';
+import { UsageError } from '../errors.js';
+import { isField, type Field } from '../ledger/columns.js';
+import { readLedger, type LedgerRead } from '../ledger/read.js';
+import type { DateOrder } from '../ledger/values.js';
+
+export interface GlobalOptions {
+  readonly color: boolean;
+  readonly quiet: boolean;
+  readonly debug: boolean;
+}
+
+/** What cli.ts hands every command: the clock read once, the streams, the environment. */
+export interface RunContext {
+  readonly today: Day;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly global: () => GlobalOptions;
+}
+
+export interface LedgerOptions {
+  sheet?: string;
+  map: string[];
+  dateOrder?: string;
+  decimal?: string;
+  encoding?: string;
+  delimiter?: string;
+  config?: string;
+  currency?: string;
+  lang?: string;
+}
+
+export function addLedgerOptions(cmd: Command): Command {
+  return cmd
+    .option('--sheet <name|N>', 'worksheet to read (name or 1-based number); default: the one that looks like a ledger')
+    .option('--map <field=Header>', 'use this column for a field (repeatable), e.g. --map dueDate=Vence', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addOption(new Option('--date-order <order>', 'day/month order of dates like 03/04/2024 when the file cannot tell').choices(['dmy', 'mdy', 'ymd']))
+    .addOption(new Option('--decimal <sep>', 'decimal separator of amounts written as text').choices([',', '.']))
+    .option('--encoding <name>', 'CSV text encoding (default: detected; utf-8, windows-1252, utf-16le)')
+    .option('--delimiter <char>', 'CSV delimiter (default: detected among , ; tab |)')
+    .option('--config <file>', 'configuration file (default: dunning.config.json beside the ledger)')
+    .option('--currency <code>', 'currency of amounts when the ledger has no currency column (ISO code, e.g. MXN)')
+    .addOption(new Option('--lang <lang>', 'language of the output').choices(['es', 'en']));
+}
+
+/** The client folder: the ledger's folder (SPEC §1), never the current directory. */
+export function clientDirOf(ledgerPath: string): string {
+  return dirname(resolve(ledgerPath));
+}
+
+export function parseMapFlags(flags: readonly string[]): Partial<Record<Field, string>> {
+  const out: Partial<Record<Field, string>> = {};
+  for (const f of flags) {
+    const eq = f.indexOf('=');
+    const field = f.slice(0, eq).trim();
+    const header = f.slice(eq + 1).trim();
+    if (eq < 0 || !header) throw new UsageError(`--map ${f}: expected field=Header, e.g. --map dueDate=Vence`);
+    if (!isField(field)) throw new UsageError(`--map ${f}: unknown field "${field}"; fields are customer, customerId, invoice, amount, paid, balance, invoiceDate, dueDate, paidDate, termsDays, status, disputed, currency, email, phone, contact, salesRep, language, segment`);
+    out[field] = header;
+  }
+  return out;
+}
+
+export function parseAsOf(text: string | undefined, today: Day): Day {
+  if (text === undefined) return today;
+  const day = parseIsoDay(text.trim());
+  if (day === null) throw new UsageError(`--as-of ${text}: not a date; use YYYY-MM-DD, e.g. --as-of 2024-03-31`);
+  return day;
+}
+
+export function parseBuckets(text: string | undefined, config: Config): number[] {
+  if (text === undefined) return [...config.buckets];
+  const parts = text.split(',').map((s) => s.trim());
+  const bounds = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
+  const err = bounds.some(Number.isNaN) ? 'use whole numbers of days separated by commas' : validateBounds(bounds);
+  if (err) throw new UsageError(`--buckets ${text}: ${err}, e.g. --buckets 30,60,90,120`);
+  return bounds;
+}
+
+export function resolveLang(flag: string | undefined, config: Config, env: NodeJS.ProcessEnv): 'es' | 'en' {
+  if (flag === 'es' || flag === 'en') return flag;
+  if (config.lang) return config.lang;
+  const sys = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^es/i.test(sys) ? 'es' : 'en';
+}
+
+export function resolveLocale(lang: 'es' | 'en', config: Config): string {
+  return config.locale ?? (lang === 'es' ? 'es-MX' : 'en-US');
+}
+
+export interface LoadedLedger {
+  readonly config: Config;
+  readonly clientDir: string;
+  readonly read: LedgerRead;
+  readonly lang: 'es' | 'en';
+  readonly locale: string;
+}
+
+/** Loads config and ledger with the shared options. */
+export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: RunContext): Promise<LoadedLedger> {
+  const clientDir = clientDirOf(ledgerPath);
+  const config = await loadConfig(opts.config ? resolve(opts.config) : null, clientDir);
+  if (opts.currency !== undefined && !/^[A-Za-z]{3}$/.test(opts.currency)) throw new UsageError(`--currency ${opts.currency}: use an ISO currency code like MXN, USD, EUR`);
+  const flagMap = parseMapFlags(opts.map ?? []);
+  const map = { ...config.columns, ...flagMap };
+  const read = await readLedger(ledgerPath, {
+    map,
+    mapSource: (f) => (flagMap[f] !== undefined ? `--map ${f}=${flagMap[f]}` : `config columns.${f} = "${config.columns[f]}"`),
+    sheet: opts.sheet ?? null,
+    dateOrder: (opts.dateOrder as DateOrder | undefined) ?? config.dateOrder,
+    decimal: (opts.decimal as ',' | '.' | undefined) ?? config.decimal,
+    encoding: opts.encoding ?? null,
+    delimiter: opts.delimiter ?? null,
+    defaultCurrency: opts.currency?.toUpperCase() ?? config.currency ?? 'XXX',
+    defaultTermsDays: config.defaultTermsDays,
+  });
+  const lang = resolveLang(opts.lang, config, ctx.env);
+  return { config, clientDir, read, lang, locale: resolveLocale(lang, config) };
+}

@@ -1,0 +1,633 @@
+// Reading a ledger: open the file (CSV or xlsx), find the header row and the columns, parse every
+// row into fields, settle what needs the whole file (day/month order, decimal separator), then
+// resolve repeated invoice numbers (lines, instalments, conflicts: SPEC §2). Returns the items and
+// every diagnostic; it throws only when nothing sensible can be read (InputError, exit 3).
+import { stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import { isoOfDay, dayFromExcelSerial, dayFromYmd, type Day } from '../core/dates.js';
+import type { Invoice } from '../core/ledger.js';
+import { currencyExponent, decimalToMinor, floatToMinor, type Minor } from '../core/money.js';
+import { InputError, UsageError } from '../errors.js';
+import { headerScore, matchHeaders, REQUIRED, synonymsOf, type ColumnChoice, type Field, type HeaderMatch } from './columns.js';
+import { openCsv } from './csv.js';
+import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
+import { formatDiagnostic } from './diagnostics.js';
+import { classifyStatus, parseAmount, parseCurrency, parseDate, parseFlag, parseTermsDays, type DateOrder, type StatusKind } from './values.js';
+import { openXlsx } from './xlsx.js';
+import type { Cell, RawRow, RowSource, SheetInfo } from './table.js';
+
+export interface ReadOptions {
+  /** field → header text, from --map and the config's `columns`. */
+  readonly map: Readonly<Partial<Record<Field, string>>>;
+  /** Where each override came from, for `check` ("--map dueDate=Vence"). */
+  readonly mapSource?: (field: Field) => string;
+  readonly sheet?: string | null;
+  readonly dateOrder?: DateOrder | null;
+  readonly decimal?: ',' | '.' | null;
+  readonly encoding?: string | null;
+  readonly delimiter?: string | null;
+  readonly defaultCurrency: string;
+  readonly defaultTermsDays: number;
+}
+
+export interface ReadStats {
+  /** Rows after the header, blank rows not counted. */
+  dataRows: number;
+  /** Rows that became items (before lines were collapsed). */
+  acceptedRows: number;
+  rejectedRows: number;
+  summaryRows: number;
+  noteRows: number;
+  notReceivable: number;
+  linesCollapsed: number;
+  instalmentInvoices: number;
+  credits: number;
+}
+
+export interface LedgerRead {
+  readonly file: string;
+  readonly path: string;
+  readonly format: 'csv' | 'xlsx';
+  readonly sheet: string | null;
+  readonly sheets: readonly SheetInfo[] | null;
+  readonly sheetReason: string | null;
+  readonly encoding: string | null;
+  readonly delimiter: string | null;
+  readonly headerRow: number;
+  readonly headers: readonly string[];
+  readonly mapping: HeaderMatch;
+  readonly dateOrder: { readonly order: DateOrder | null; readonly reason: string };
+  readonly invoices: readonly Invoice[];
+  /** Errors: each is a rejected row (or a cell of one). */
+  readonly rejected: readonly Diagnostic[];
+  readonly warnings: readonly Diagnostic[];
+  readonly stats: ReadStats;
+}
+
+const HEADER_SCAN_ROWS = 30;
+const GENERIC_IDS = new Set(['XAXX010101000', 'XEXX010101000', '222222222222', '2222222222', 'CONSUMIDORFINAL', '9999999999999', '99999999']);
+
+// ---------- opening ----------
+
+async function openSource(path: string, opts: ReadOptions): Promise<{ source: RowSource; format: 'csv' | 'xlsx'; sheets: SheetInfo[] | null; sheetReason: string | null; encoding: string | null; delimiter: string | null }> {
+  const name = basename(path);
+  let st;
+  try {
+    st = await stat(path);
+  } catch {
+    throw new InputError(`${path}: file not found`);
+  }
+  if (st.isDirectory()) throw new InputError(`${path}: is a folder, not a ledger file (.csv or .xlsx)`);
+  const ext = extname(path).toLowerCase();
+  if (ext === '.xls') throw new InputError(`${name}: old Excel .xls files are not supported; save it as .xlsx (or .csv) and try again`);
+  if (ext === '.xlsx' || ext === '.xlsm') {
+    const wb = await openXlsx(path, name);
+    const { sheet, reason } = await chooseSheet(wb.sheets, (s) => wb.source(s), opts.sheet ?? null, name);
+    return { source: wb.source(sheet), format: 'xlsx', sheets: [...wb.sheets], sheetReason: reason, encoding: null, delimiter: null };
+  }
+  if (opts.sheet) throw new UsageError(`--sheet ${opts.sheet}: ${name} is a CSV file, which has no sheets`);
+  const csv = await openCsv(path, name, { encoding: opts.encoding ?? null, delimiter: opts.delimiter ?? null });
+  return { source: csv, format: 'csv', sheets: null, sheetReason: null, encoding: csv.encoding, delimiter: csv.delimiter };
+}
+
+async function peekRows(source: RowSource, n: number): Promise<RawRow[]> {
+  const out: RawRow[] = [];
+  for await (const r of source.rows()) {
+    out.push(r);
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
+function bestHeaderScore(rows: readonly RawRow[]): number {
+  return Math.max(0, ...rows.map((r) => headerScore(r.cells.map(cellLabel))));
+}
+
+async function chooseSheet(sheets: readonly SheetInfo[], open: (s: SheetInfo) => RowSource, wanted: string | null, name: string): Promise<{ sheet: SheetInfo; reason: string }> {
+  if (wanted !== null) {
+    const byName = sheets.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
+    const n = /^\d+$/.test(wanted) ? Number(wanted) : NaN;
+    const sheet = byName ?? (n >= 1 && n <= sheets.length ? sheets[n - 1] : undefined);
+    if (!sheet) throw new UsageError(`--sheet ${wanted}: ${name} has no such sheet (sheets: ${sheets.map((s) => s.name).join(', ')})`);
+    return { sheet, reason: `chosen with --sheet ${wanted}` };
+  }
+  const visible = sheets.filter((s) => !s.hidden);
+  if (visible.length === 0) throw new InputError(`${name}: the workbook has no visible sheets`);
+  if (visible.length === 1) return { sheet: visible[0]!, reason: 'the only visible sheet' };
+  let best = { sheet: visible[0]!, score: -1 };
+  for (const s of visible) {
+    const score = bestHeaderScore(await peekRows(open(s), HEADER_SCAN_ROWS));
+    if (score > best.score) best = { sheet: s, score };
+  }
+  const hidden = sheets.length - visible.length;
+  return {
+    sheet: best.sheet,
+    reason: `looks most like a ledger (${best.score} known columns) among ${visible.length} visible sheets${hidden ? `; ${hidden} hidden ignored` : ''}; use --sheet to choose another`,
+  };
+}
+
+// ---------- cells ----------
+
+function numberText(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(15)));
+}
+
+/** Text of a cell as a label (header detection). */
+function cellLabel(c: Cell): string {
+  switch (c.t) {
+    case 's': return c.v.trim();
+    case 'n': return numberText(c.v);
+    case 'd': return isoOfDay(c.v);
+    case 'b': return c.v ? 'TRUE' : 'FALSE';
+    default: return '';
+  }
+}
+
+/** The user-visible text of a cell, for messages. */
+function cellShown(c: Cell): string {
+  return c.t === 'e' ? c.v : cellLabel(c);
+}
+
+type Pending<T> = T | { readonly ambiguous: true; readonly a: T; readonly b: T; readonly kind: 'date' | 'amount'; readonly sep?: ',' | '.' };
+
+interface RowFields {
+  row: number;
+  customer: string;
+  customerId: string | null;
+  invoice: string;
+  currency: string;
+  invoiceDate: Pending<Day> | null;
+  dueDate: Pending<Day> | null;
+  paidDate: Pending<Day> | null;
+  termsDays: number | null;
+  amount: Pending<Minor> | null;
+  paid: Pending<Minor> | null;
+  balance: Pending<Minor> | null;
+  status: StatusKind;
+  disputed: boolean;
+  email: string | null;
+  phone: string | null;
+  contact: string | null;
+  salesRep: string | null;
+  language: string | null;
+  segment: string | null;
+}
+
+function isPending<T>(v: Pending<T> | null): v is { ambiguous: true; a: T; b: T; kind: 'date' | 'amount'; sep?: ',' | '.' } {
+  return v !== null && typeof v === 'object' && 'ambiguous' in v;
+}
+
+const SUMMARY_ROW = /^(sub ?total|total|totales|gran total|grand total|suma|summe|somme|total general)\b/;
+
+function fold(s: string): string {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
+}
+
+function normalizeId(raw: string): string {
+  return raw.toUpperCase().replace(/[\s.\-_/]/g, '');
+}
+
+function normalizeName(raw: string): string {
+  return raw.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+// ---------- the reader ----------
+
+class RowReader {
+  readonly rejected: Diagnostic[] = [];
+  readonly warnings: Diagnostic[] = [];
+  readonly rows: RowFields[] = [];
+  readonly stats: ReadStats = { dataRows: 0, acceptedRows: 0, rejectedRows: 0, summaryRows: 0, noteRows: 0, notReceivable: 0, linesCollapsed: 0, instalmentInvoices: 0, credits: 0 };
+  readonly col: Partial<Record<Field, ColumnChoice>>;
+  /** Rows that prove an order, per date column: the first example of each kind. */
+  readonly dateProof: { dmy: { row: number; column: string; text: string } | null; mdy: { row: number; column: string; text: string } | null } = { dmy: null, mdy: null };
+  readonly decimalProof: { ',': number; '.': number } = { ',': 0, '.': 0 };
+  readonly dateCellKinds = new Map<string, { cells: number; texts: number; firstText: number }>();
+  readonly unknownStatuses = new Map<string, number>();
+  private rowErrors: Diagnostic[] = [];
+  private current: RawRow | null = null;
+
+  constructor(
+    readonly source: RowSource,
+    readonly choices: readonly ColumnChoice[],
+    readonly opts: ReadOptions,
+  ) {
+    this.col = Object.fromEntries(choices.map((c) => [c.field, c]));
+  }
+
+  private cell(field: Field): Cell | null {
+    const c = this.col[field];
+    if (!c || !this.current) return null;
+    const cell = this.current.cells[c.column];
+    return cell && cell.t !== 'empty' ? cell : null;
+  }
+
+  private fail(field: Field, code: DiagnosticCode, message: string, cell: Cell | null): null {
+    this.rowErrors.push({
+      code, severity: 'error', file: this.source.file, sheet: this.source.sheet, row: this.current!.row,
+      column: this.col[field]?.header ?? field, value: cell ? cellShown(cell) : null, message,
+    });
+    return null;
+  }
+
+  warn(code: DiagnosticCode, row: number | null, message: string, column: string | null = null, value: string | null = null): void {
+    this.warnings.push({ code, severity: 'warning', file: this.source.file, sheet: this.source.sheet, row, column, value, message });
+  }
+
+  private text(field: Field): string | null {
+    const c = this.cell(field);
+    if (!c) return null;
+    if (c.t === 'e') return this.fail(field, 'bad-cell', c.v === 'formula without a cached value' ? 'is a formula with no saved value; open the file in Excel and save it again' : `is an error value (${c.v})`, c);
+    const t = cellLabel(c);
+    return t === '' ? null : t;
+  }
+
+  private date(field: Field): Pending<Day> | null {
+    const c = this.cell(field);
+    if (!c) return null;
+    const column = this.col[field]!.header;
+    const kinds = this.dateCellKinds.get(column) ?? { cells: 0, texts: 0, firstText: 0 };
+    this.dateCellKinds.set(column, kinds);
+    switch (c.t) {
+      case 'd':
+        kinds.cells++;
+        return c.v;
+      case 'n': {
+        // A serial date in a number cell (a date column that lost its format), or 20240131.
+        if (Number.isInteger(c.v) && c.v >= 19000101 && c.v <= 29991231) {
+          const d = dayFromYmd(Math.floor(c.v / 10000), Math.floor(c.v / 100) % 100, c.v % 100);
+          if (d !== null) return d;
+        }
+        const d = c.v >= 3653 && c.v < 146100 ? dayFromExcelSerial(c.v, this.source.date1904) : null;
+        kinds.cells++;
+        return d ?? this.fail(field, 'bad-date', 'is a number, not a date', c);
+      }
+      case 's': {
+        kinds.texts++;
+        if (!kinds.firstText) kinds.firstText = this.current!.row;
+        const p = parseDate(c.v, this.opts.dateOrder ?? null);
+        if (p.kind === 'error') return this.fail(field, 'bad-date', p.reason === 'is not a valid date' ? 'is not a valid date (no such day)' : 'is not a date', c);
+        if (p.kind === 'ambiguous') return { ambiguous: true, a: p.dmy, b: p.mdy, kind: 'date' };
+        if (p.proves && !this.dateProof[p.proves]) this.dateProof[p.proves] = { row: this.current!.row, column, text: c.v.trim() };
+        return p.day;
+      }
+      case 'e':
+        return this.fail(field, 'bad-cell', `is an error value (${c.v})`, c);
+      default:
+        return this.fail(field, 'bad-date', 'is not a date', c);
+    }
+  }
+
+  private amount(field: Field, currency: string): Pending<Minor> | null {
+    const c = this.cell(field);
+    if (!c) return null;
+    const exp = currencyExponent(currency);
+    switch (c.t) {
+      case 'n':
+        return floatToMinor(c.v, exp) ?? this.fail(field, 'bad-amount', 'is too large to be an amount', c);
+      case 's': {
+        const p = parseAmount(c.v, this.opts.decimal ?? null);
+        if (p.kind === 'error') return this.fail(field, 'bad-amount', p.reason, c);
+        if (p.kind === 'ambiguous') {
+          const a = decimalToMinor(p.asGrouping, exp);
+          const b = decimalToMinor(p.asDecimal, exp);
+          if (a === null || b === null) return this.fail(field, 'bad-amount', 'is not an amount', c);
+          return { ambiguous: true, a, b, kind: 'amount', sep: p.sep };
+        }
+        if (p.decimalSep) this.decimalProof[p.decimalSep]++;
+        return decimalToMinor(p.text, exp) ?? this.fail(field, 'bad-amount', 'is too large to be an amount', c);
+      }
+      case 'e':
+        return this.fail(field, 'bad-cell', c.v === 'formula without a cached value' ? 'is a formula with no saved value; open the file in Excel and save it again' : `is an error value (${c.v})`, c);
+      default:
+        return this.fail(field, 'bad-amount', c.t === 'd' ? 'is a date, not an amount' : 'is not an amount', c);
+    }
+  }
+
+  /** One data row → fields, or a rejection / a skip. */
+  accept(raw: RawRow): void {
+    if (raw.cells.every((c) => c.t === 'empty')) return;
+    this.current = raw;
+    this.rowErrors = [];
+    this.stats.dataRows++;
+    const invoiceText = this.text('invoice');
+    const nameText = this.text('customer');
+    const idText = this.text('customerId');
+    if (invoiceText === null && this.rowErrors.length === 0) {
+      const labels = raw.cells.map(cellLabel).filter((t) => t !== '');
+      if (labels.some((t) => SUMMARY_ROW.test(fold(t)))) {
+        this.stats.summaryRows++;
+        this.warn('summary-row', raw.row, `skipped a totals row ("${labels[0]}")`);
+        return;
+      }
+      const hasAmount = this.cell('amount') ?? this.cell('balance');
+      if (!hasAmount && labels.length <= 1) {
+        this.stats.noteRows++;
+        this.warn('note-row', raw.row, `skipped a row with no invoice and no amount${labels[0] ? ` ("${labels[0]}")` : ''}`);
+        return;
+      }
+    }
+    const statusText = this.text('status');
+    const status = statusText === null ? 'open' : classifyStatus(statusText);
+    if (status === 'unknown') this.unknownStatuses.set(statusText!, (this.unknownStatuses.get(statusText!) ?? 0) + 1);
+    const currencyText = this.text('currency');
+    let currency = this.opts.defaultCurrency;
+    if (currencyText !== null) {
+      const cur = parseCurrency(currencyText, this.opts.defaultCurrency);
+      if (cur === null) this.fail('currency', 'bad-currency', 'is not a currency code (use ISO codes like MXN, USD, EUR)', this.cell('currency'));
+      else currency = cur;
+    }
+    const disputedCell = this.cell('disputed');
+    let disputed = false;
+    if (disputedCell) {
+      const flag = parseFlag(cellLabel(disputedCell));
+      if (flag === null) this.fail('disputed', 'bad-flag', 'is neither yes nor no (use Sí/No, yes/no, x or empty)', disputedCell);
+      else disputed = flag;
+    }
+    const termsText = this.text('termsDays');
+    const termsDays = termsText === null ? null : parseTermsDays(termsText);
+    if (termsText !== null && termsDays === null) this.fail('termsDays', 'bad-terms', 'is not a number of days', this.cell('termsDays'));
+    const fields: RowFields = {
+      row: raw.row,
+      customer: nameText ?? '',
+      customerId: idText,
+      invoice: invoiceText ?? '',
+      currency,
+      invoiceDate: this.date('invoiceDate'),
+      dueDate: this.date('dueDate'),
+      paidDate: this.date('paidDate'),
+      termsDays,
+      amount: this.amount('amount', currency),
+      paid: this.amount('paid', currency),
+      balance: this.amount('balance', currency),
+      status,
+      disputed,
+      email: this.text('email'),
+      phone: this.text('phone'),
+      contact: this.text('contact'),
+      salesRep: this.text('salesRep'),
+      language: this.text('language'),
+      segment: this.text('segment'),
+    };
+    if (nameText === null && idText === null) this.fail(this.col.customer ? 'customer' : 'customerId', 'missing-value', 'is empty: every row needs a customer', null);
+    if (invoiceText === null) this.fail('invoice', 'missing-value', 'is empty: every row needs an invoice number', null);
+    if (fields.amount === null && fields.balance === null && !this.rowErrors.some((e) => e.code === 'bad-amount' || e.code === 'bad-cell')) {
+      this.fail(this.col.balance && !this.col.amount ? 'balance' : 'amount', 'missing-value', 'is empty: every row needs an amount', null);
+    }
+    if (fields.invoiceDate === null && fields.dueDate === null && !this.rowErrors.some((e) => e.code === 'bad-date' || e.code === 'bad-cell')) {
+      this.fail(this.col.invoiceDate ? 'invoiceDate' : 'dueDate', 'missing-value', 'is empty: every row needs an invoice or due date', null);
+    }
+    if (this.rowErrors.length) {
+      this.rejected.push(...this.rowErrors);
+      this.stats.rejectedRows++;
+      return;
+    }
+    if (status === 'excluded') {
+      this.stats.notReceivable++;
+      return;
+    }
+    this.rows.push(fields);
+  }
+
+  /** Settles day/month order from the whole file (SPEC §2). */
+  resolveDateOrder(): { order: DateOrder | null; reason: string } {
+    if (this.opts.dateOrder) return { order: this.opts.dateOrder, reason: 'given (--date-order or config dateOrder)' };
+    const { dmy, mdy } = this.dateProof;
+    const hasAmbiguous = this.rows.some((r) => isPending(r.invoiceDate) || isPending(r.dueDate) || isPending(r.paidDate));
+    if (dmy && mdy) {
+      const msg = `dates are day-first in some rows (row ${dmy.row}: ${dmy.column} ${dmy.text}) and month-first in others (row ${mdy.row}: ${mdy.column} ${mdy.text})`;
+      if (hasAmbiguous) {
+        throw new InputError(`${this.where()}: ${msg}, so dates like 03/04 cannot be read safely; fix the file or pass --date-order dmy|mdy`);
+      }
+      this.warn('mixed-date-order', null, `${msg}: check the file`);
+      return { order: null, reason: 'mixed (no ambiguous dates)' };
+    }
+    if (dmy) return { order: 'dmy', reason: `day first: row ${dmy.row} has ${dmy.column} ${dmy.text}` };
+    if (mdy) return { order: 'mdy', reason: `month first: row ${mdy.row} has ${mdy.column} ${mdy.text}` };
+    if (hasAmbiguous) {
+      const r = this.rows.find((x) => isPending(x.invoiceDate) || isPending(x.dueDate) || isPending(x.paidDate))!;
+      throw new InputError(`${this.where()} › row ${r.row}: every date could be day/month or month/day (no day above 12); pass --date-order dmy or --date-order mdy`);
+    }
+    return { order: null, reason: 'not needed (no day/month dates)' };
+  }
+
+  where(): string {
+    return this.source.sheet ? `${this.source.file} › ${this.source.sheet}` : this.source.file;
+  }
+
+  pick<T>(v: Pending<T> | null, order: DateOrder | null): T | null {
+    if (!isPending(v)) return v as T | null;
+    if (v.kind === 'date') return order === 'mdy' ? v.b : v.a;
+    // A lone separator before three digits: the decimal separator only if the column uses it so elsewhere.
+    const sep = v.sep!;
+    const other = sep === '.' ? ',' : '.';
+    return this.decimalProof[sep] > 0 && this.decimalProof[other] === 0 ? v.b : v.a;
+  }
+}
+
+/** Turns settled row fields into items; rows that cannot be settled become diagnostics. */
+function toInvoices(reader: RowReader, order: DateOrder | null, opts: ReadOptions): Invoice[] {
+  const out: Invoice[] = [];
+  const src = reader.source;
+  for (const r of reader.rows) {
+    const invoiceDate = reader.pick(r.invoiceDate, order);
+    const paidDate = reader.pick(r.paidDate, order);
+    let amount = reader.pick(r.amount, order);
+    const paid = reader.pick(r.paid, order);
+    const balance = reader.pick(r.balance, order);
+    const open = balance ?? (amount ?? 0) - (paid ?? 0);
+    if (amount === null) amount = open;
+    let dueDate = reader.pick(r.dueDate, order);
+    if (dueDate === null) {
+      // No due date: invoice date + terms; a credit is "due" on its own date.
+      dueDate = open < 0 || amount < 0 ? invoiceDate! : invoiceDate! + (r.termsDays ?? opts.defaultTermsDays);
+    }
+    if (invoiceDate !== null && dueDate < invoiceDate && open >= 0) {
+      reader.warn('due-before-invoice', r.row, `due date ${isoOfDay(dueDate)} is before the invoice date ${isoOfDay(invoiceDate)}`);
+    }
+    const id = r.customerId ? normalizeId(r.customerId) : null;
+    const generic = id !== null && (GENERIC_IDS.has(id) || /^CONSUMIDOR ?FINAL$/i.test(r.customerId ?? ''));
+    const customerKey = id !== null && !generic ? `id:${id}` : `name:${normalizeName(r.customer || r.customerId || '')}`;
+    if (open < 0 || amount < 0) reader.stats.credits++;
+    out.push({
+      customerKey,
+      customer: r.customer || r.customerId || '',
+      customerId: r.customerId,
+      invoice: r.invoice,
+      currency: r.currency,
+      invoiceDate,
+      dueDate,
+      amount,
+      open,
+      paidDate,
+      paidByStatus: r.status === 'paid',
+      disputed: r.disputed,
+      email: r.email,
+      phone: r.phone,
+      contact: r.contact,
+      salesRep: r.salesRep,
+      language: r.language,
+      segment: r.segment,
+      source: { file: src.file, sheet: src.sheet, row: r.row },
+    });
+  }
+  return out;
+}
+
+/**
+ * Repeated (customer key, invoice) rows (SPEC §2): same due date and the same amounts → lines of
+ * one invoice, counted once; different due dates → instalments, each aged by its own date;
+ * anything else → every row of the group rejected as a conflicting duplicate.
+ */
+function resolveDuplicates(items: Invoice[], reader: RowReader): Invoice[] {
+  const groups = new Map<string, Invoice[]>();
+  for (const it of items) {
+    const k = `${it.customerKey}\u0000${it.invoice}`;
+    const g = groups.get(k);
+    if (g) g.push(it);
+    else groups.set(k, [it]);
+  }
+  const out: Invoice[] = [];
+  for (const group of groups.values()) {
+    if (group.length === 1) {
+      out.push(group[0]!);
+      continue;
+    }
+    const byDue = new Map<number, Invoice[]>();
+    for (const it of group) {
+      const g = byDue.get(it.dueDate);
+      if (g) g.push(it);
+      else byDue.set(it.dueDate, [it]);
+    }
+    const kept: Invoice[] = [];
+    let conflict: Invoice[] | null = null;
+    for (const same of byDue.values()) {
+      const first = same[0]!;
+      const identical = same.every((x) => x.amount === first.amount && x.open === first.open && x.currency === first.currency && x.paidDate === first.paidDate);
+      if (!identical) {
+        conflict = same;
+        break;
+      }
+      if (same.length > 1) reader.stats.linesCollapsed += same.length - 1;
+      kept.push(first);
+    }
+    if (conflict) {
+      const rows = group.map((x) => x.source.row);
+      for (const x of group) {
+        reader.rejected.push({
+          code: 'conflicting-duplicate', severity: 'error', file: x.source.file, sheet: x.source.sheet, row: x.source.row,
+          column: reader.col.invoice?.header ?? 'invoice', value: x.invoice,
+          message: `appears in rows ${rows.join(', ')} with the same due date but different amounts: not lines of one invoice, not instalments; fix the file or give the invoice-total column with --map`,
+        });
+      }
+      reader.stats.rejectedRows += group.length;
+      continue;
+    }
+    if (byDue.size > 1) reader.stats.instalmentInvoices++;
+    out.push(...kept);
+  }
+  return out;
+}
+
+/** Reads a ledger file into items and diagnostics. */
+export async function readLedger(path: string, opts: ReadOptions): Promise<LedgerRead> {
+  const opened = await openSource(path, opts);
+  const { source } = opened;
+  const where = source.sheet ? `${source.file} › ${source.sheet}` : source.file;
+  const iterator = source.rows()[Symbol.asyncIterator]();
+  const head: RawRow[] = [];
+  for (let i = 0; i < HEADER_SCAN_ROWS; i++) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head.push(next.value);
+  }
+  if (head.length === 0) throw new InputError(`${where}: no rows (the ${source.sheet ? 'sheet' : 'file'} is empty)`);
+  // The header row: the first row with the most recognisable column names (title rows above are skipped).
+  const overrideHeaders = new Set(Object.values(opts.map).map((h) => h!.trim().toLowerCase()));
+  let headerIndex = -1;
+  let bestScore = 1;
+  head.forEach((r, i) => {
+    const labels = r.cells.map(cellLabel);
+    const score = headerScore(labels) + labels.filter((l) => overrideHeaders.has(l.toLowerCase())).length;
+    if (score > bestScore) [headerIndex, bestScore] = [i, score];
+  });
+  if (headerIndex < 0) {
+    throw new InputError(
+      `${where}: no header row found in the first ${head.length} rows; expected column names such as ${['customer', 'invoice', 'invoiceDate', 'amount'].map((f) => synonymsOf(f as Field, 2).join('/')).join(', ')} (or name them with --map field=Header)`,
+    );
+  }
+  const headerRow = head[headerIndex]!;
+  const headers = headerRow.cells.map(cellLabel);
+  const mapSource = opts.mapSource ?? ((f: Field) => `--map ${f}=${opts.map[f]}`);
+  const match = matchHeaders(headers, opts.map, mapSource);
+  if (match.missingOverrides.length) {
+    const f = match.missingOverrides[0]!;
+    throw new UsageError(`${mapSource(f)}: ${where} has no column "${opts.map[f]}" (headers in row ${headerRow.row}: ${headers.filter(Boolean).join(', ')})`);
+  }
+  const present = new Set(match.choices.map((c) => c.field));
+  for (const req of REQUIRED) {
+    if (!req.anyOf.some((f) => present.has(f))) {
+      const looked = req.anyOf.flatMap((f) => synonymsOf(f, 4)).join(', ');
+      throw new InputError(`${where}: required column missing: ${req.what}; looked for ${looked} in row ${headerRow.row} (${headers.filter(Boolean).join(', ')}); name it with --map ${req.anyOf[0]}=<your header>`);
+    }
+  }
+  const reader = new RowReader(source, match.choices, opts);
+  for (const r of head.slice(headerIndex + 1)) reader.accept(r);
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) break;
+    reader.accept(next.value);
+  }
+  for (const [column, k] of reader.dateCellKinds) {
+    if (k.cells > 0 && k.texts > 0) {
+      reader.warn('mixed-date-cells', k.firstText, `column mixes ${k.cells} date cells with ${k.texts} dates typed as text: a sign of a file damaged by a locale change; check these dates`, column);
+    }
+  }
+  const dateOrder = reader.resolveDateOrder();
+  const items = toInvoices(reader, dateOrder.order, opts);
+  const invoices = resolveDuplicates(items, reader);
+  reader.stats.acceptedRows = items.length - reader.rejected.filter((d) => d.code === 'conflicting-duplicate').length;
+  for (const [status, n] of reader.unknownStatuses) {
+    reader.warn('unknown-status', null, `${n} row(s) have status ${JSON.stringify(status)}, which is not a known word for draft/void/paid: read as open`, reader.col.status?.header ?? null);
+  }
+  if (reader.stats.linesCollapsed) reader.warn('lines-collapsed', null, `${reader.stats.linesCollapsed} repeated row(s) were lines of an invoice already counted (same due date and amounts): counted once`);
+  if (reader.stats.instalmentInvoices) reader.warn('instalments', null, `${reader.stats.instalmentInvoices} invoice(s) have several due dates: each instalment is aged by its own due date`);
+  if (reader.stats.credits) reader.warn('credits', null, `${reader.stats.credits} credit(s) (negative amounts) found: they reduce their customer's balance and are never overdue`);
+  if (reader.stats.notReceivable) reader.warn('not-receivable', null, `${reader.stats.notReceivable} row(s) are draft, void or cancelled: not receivables`);
+  const missingEmail = new Set<string>();
+  const withEmail = new Set<string>();
+  for (const it of invoices) (it.email ? withEmail : missingEmail).add(it.customerKey);
+  const noEmail = [...missingEmail].filter((k) => !withEmail.has(k));
+  if (reader.col.email && noEmail.length) {
+    const names = invoices.filter((i) => noEmail.includes(i.customerKey)).map((i) => i.customer);
+    reader.warn('missing-email', null, `${noEmail.length} customer(s) have no email address: ${[...new Set(names)].slice(0, 5).join(', ')}${noEmail.length > 5 ? ', …' : ''}`, reader.col.email.header);
+  }
+  if (invoices.length === 0 && reader.rejected.length === 0 && reader.stats.notReceivable === 0) {
+    throw new InputError(`${where}: no invoice rows below the header (row ${headerRow.row})`);
+  }
+  return {
+    file: source.file,
+    path,
+    format: opened.format,
+    sheet: source.sheet,
+    sheets: opened.sheets,
+    sheetReason: opened.sheetReason,
+    encoding: opened.encoding,
+    delimiter: opened.delimiter,
+    headerRow: headerRow.row,
+    headers,
+    mapping: match,
+    dateOrder,
+    invoices,
+    rejected: reader.rejected,
+    warnings: reader.warnings,
+    stats: reader.stats,
+  };
+}
+
+/** The one-line warning `aging` prints for rejected rows (SPEC §2). */
+export function rejectedSummary(read: LedgerRead): string | null {
+  if (read.stats.rejectedRows === 0) return null;
+  const first = read.rejected[0];
+  return `${read.stats.rejectedRows} row(s) rejected (run \`dunning check ${read.path}\` for the list)${first ? `; first: ${formatDiagnostic(first)}` : ''}`;
+}
