@@ -1,0 +1,118 @@
+// Display of values for people, kept apart from the values (hledger's Amount vs AmountStyle):
+// money, counts, shares and calendar dates in a locale, through Intl with full ICU. Core never
+// formats; every human-facing renderer and summary goes through here.
+//
+// Why each rule exists:
+// - Decimals always follow the ISO 4217 exponent, not CLDR: es-CO COP showed "$ 1.235" for
+//   1234.50 with ICU's defaults (0 cash digits), hiding 50 centavos that are really owed.
+// - Intl gets a decimal string built from integer minor units (Node 20 formats decimal strings
+//   exactly), never minor / 100: 90071992547409.91 would come out as ...409.9 through a float.
+// - ICU's separators are U+00A0 / U+202F in some locales and es-ES does not group 4-digit numbers
+//   ("1234,50 €", "12.345,00 €"): that is correct Spanish, tests pin the exact characters.
+import { utcDateOfDay, type Day } from '../core/dates.js';
+import { currencyExponent, minorToDecimalText, type Minor } from '../core/money.js';
+import { UsageError } from '../errors.js';
+
+type Decimal = `${number}`;
+
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => T): T {
+  let f = formatters.get(key);
+  if (!f) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f as T;
+}
+
+/**
+ * A locale tag Intl accepts: "es_MX.UTF-8" (from LANG) → "es-MX". Throws UsageError for a tag
+ * that is not a locale at all, so a typo in config or --locale is exit 2, not an internal error.
+ */
+export function intlLocale(locale: string): string {
+  const tag = locale.trim().replace(/[.@].*$/, '').replace(/_/g, '-');
+  try {
+    const [canonical] = Intl.getCanonicalLocales(tag);
+    if (canonical) return canonical;
+  } catch {
+    // fall through to the error below
+  }
+  throw new UsageError(`unknown locale "${locale}" (expected a tag like es-MX, es-ES, en-US)`);
+}
+
+function decimalOf(minor: Minor, currency: string): Decimal {
+  return minorToDecimalText(minor, currencyExponent(currency)) as Decimal;
+}
+
+/** A number with the currency's ISO decimals and the locale's grouping, no symbol (table cells). */
+export function formatAmount(minor: Minor, currency: string, locale: string): string {
+  const digits = currencyExponent(currency);
+  const loc = intlLocale(locale);
+  const f = cached(`amount|${loc}|${digits}`, () =>
+    new Intl.NumberFormat(loc, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+  );
+  return f.format(decimalOf(minor, currency));
+}
+
+/** An amount with its currency symbol or code as the locale writes it: es-MX "$1,234.50". */
+export function formatMoney(minor: Minor, currency: string, locale: string): string {
+  const digits = currencyExponent(currency);
+  const loc = intlLocale(locale);
+  let f: Intl.NumberFormat;
+  try {
+    f = cached(`money|${loc}|${currency}`, () =>
+      new Intl.NumberFormat(loc, {
+        style: 'currency',
+        currency,
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      }),
+    );
+  } catch {
+    // Not a well-formed currency code ("PESOS"): still show the amount, with the code as written.
+    return `${formatAmount(minor, currency, locale)} ${currency}`;
+  }
+  return f.format(decimalOf(minor, currency));
+}
+
+/** A whole count with the locale's grouping: 1234 → "1,234" (en) / "1234" (es-ES). */
+export function formatCount(n: number, locale: string): string {
+  const loc = intlLocale(locale);
+  return cached(`count|${loc}`, () => new Intl.NumberFormat(loc, { maximumFractionDigits: 0 })).format(n);
+}
+
+/** A ratio as a percentage with one decimal by default: 0.1 → "10.0%" (en), "10,0 %" (es-ES). */
+export function formatPercent(ratio: number, locale: string, fractionDigits = 1): string {
+  const loc = intlLocale(locale);
+  const f = cached(`percent|${loc}|${fractionDigits}`, () =>
+    new Intl.NumberFormat(loc, {
+      style: 'percent',
+      minimumFractionDigits: fractionDigits,
+      maximumFractionDigits: fractionDigits,
+    }),
+  );
+  return f.format(ratio);
+}
+
+/**
+ * A calendar date written out for people: 2024-05-31 → "May 31, 2024" (en-US), "31 May 2024"
+ * (en-GB), "31 de mayo de 2024" (es). Long form on purpose: 05/06 means two dates across our locales.
+ * Formatted in UTC because a Day is a calendar date; local time put it on the previous day west of
+ * Greenwich.
+ */
+export function formatDay(day: Day, locale: string): string {
+  const loc = intlLocale(locale);
+  const f = cached(`day|${loc}`, () => new Intl.DateTimeFormat(loc, { timeZone: 'UTC', dateStyle: 'long' }));
+  return f.format(utcDateOfDay(day));
+}
+
+/**
+ * Ledger text made safe to print: control characters (newlines in a multi-line cell, ESC of an
+ * ANSI sequence typed into a name) become spaces, so a customer name cannot break a table row or
+ * colour a cron log.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}

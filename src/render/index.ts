@@ -1,0 +1,52 @@
+// The registry of aging-report renderers: `--format` picks one function over the same report
+// value (one report, many renderers). Text formats return a string, xlsx a Buffer; writing them
+// (stdout or an atomic file, output.ts) is the command's job.
+import type { AgingReport } from '../core/aging.js';
+import { UsageError } from '../errors.js';
+import { renderCsv } from './csv.js';
+import { renderJson } from './json.js';
+import type { Lang } from './labels.js';
+import { renderMarkdown } from './md.js';
+import { renderTable } from './table.js';
+import { renderXlsx } from './xlsx.js';
+
+export interface RenderOptions {
+  /** Words (headings, summary). */
+  readonly lang: Lang;
+  /** Numbers and dates, e.g. es-MX, es-ES, en-US. */
+  readonly locale: string;
+  /** ANSI colours in the table; false gives output without a single escape code. */
+  readonly color: boolean;
+  /** Report-level warnings (rejected rows…): in the JSON, the Markdown and the xlsx Summary sheet. */
+  readonly warnings: readonly string[];
+}
+
+export type ReportFormat = 'table' | 'json' | 'csv' | 'xlsx' | 'md';
+
+type Renderer = (report: AgingReport, opts: RenderOptions) => string | Buffer | Promise<string | Buffer>;
+
+const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
+  table: renderTable,
+  json: (report, opts) => renderJson(report, opts.warnings),
+  csv: renderCsv,
+  xlsx: renderXlsx,
+  md: renderMarkdown,
+};
+
+export const REPORT_FORMATS = Object.keys(RENDERERS) as readonly ReportFormat[];
+
+export function isReportFormat(name: string): name is ReportFormat {
+  return Object.prototype.hasOwnProperty.call(RENDERERS, name);
+}
+
+/** Renders the report in the chosen format. Throws UsageError for a format that does not exist. */
+export async function renderReport(
+  format: ReportFormat,
+  report: AgingReport,
+  opts: RenderOptions,
+): Promise<string | Buffer> {
+  if (!isReportFormat(format)) {
+    throw new UsageError(`unknown report format "${String(format)}" (expected one of: ${REPORT_FORMATS.join(', ')})`);
+  }
+  return RENDERERS[format](report, opts);
+}

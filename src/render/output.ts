@@ -1,0 +1,68 @@
+// Writing report files atomically (SPEC §6): the data goes to a temp file in the target's own
+// directory (same file system, so rename is atomic), is fsynced, then renamed over the target.
+// A reader — or a cron job copying the report — sees the old file or the new one, never half of
+// one; when anything fails the temp file is removed and the error names the path.
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { UsageError } from '../errors.js';
+
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Makes the rename durable; a directory cannot be opened for fsync on every platform (Windows). */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // best effort: the file itself is already on disk
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Writes `data` to `path` atomically. Throws UsageError ("cannot write <path>: …", exit 2) when the
+ * file cannot be written — a missing directory or no permission is a bad `-o`, not a bug.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const temp = tempPathFor(path);
+  let handle: FileHandle | undefined;
+  let created = false;
+  try {
+    handle = await open(temp, 'wx', 0o666);
+    created = true;
+    await handle.writeFile(data);
+    await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await rename(temp, path);
+    created = false;
+  } catch (err) {
+    await handle?.close().catch(() => undefined);
+    if (created) await rm(temp, { force: true }).catch(() => undefined);
+    throw writeError(path, err);
+  }
+  await syncDirectory(dirname(path));
+}
+
+function writeError(path: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== 'string') return err instanceof Error ? err : new Error(String(err));
+  const reasons: Readonly<Record<string, string>> = {
+    ENOENT: 'the directory does not exist',
+    ENOTDIR: 'a part of the path is not a directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EISDIR: 'it is a directory',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+  };
+  const error = new UsageError(`cannot write ${path}: ${reasons[code] ?? (err as Error).message}`);
+  error.cause = err;
+  return error;
+}
