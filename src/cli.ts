@@ -6,6 +6,9 @@ import { dayOfLocalDate } from './core/dates.js';
 import { DunningError, EXIT } from './errors.js';
 import { agingCommand } from './commands/aging.js';
 import { checkCommand } from './commands/check.js';
+import { historyCommand } from './commands/history.js';
+import { initCommand } from './commands/init.js';
+import { remindCommand } from './commands/remind.js';
 import type { GlobalOptions, RunContext } from './commands/common.js';
 
 export function version(): string {
@@ -17,6 +20,16 @@ export function version(): string {
   }
 }
 
+/** Commander's own complaints (unknown option, missing argument) as one `dunning: ` line, like ours. */
+function output(ctx: RunContext) {
+  return {
+    writeOut: (s: string) => ctx.stdout.write(s),
+    writeErr: (s: string) => ctx.stderr.write(s),
+    outputError: (s: string, write: (s: string) => void) =>
+      write(`dunning: ${s.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()} (see --help)\n`),
+  };
+}
+
 export function buildProgram(ctx: RunContext): Command {
   const program = new Command('dunning')
     .description('Receivables aging and collection letters from the ledger spreadsheet you already have')
@@ -24,15 +37,11 @@ export function buildProgram(ctx: RunContext): Command {
     .option('--no-color', 'no colours (also NO_COLOR=1)')
     .option('-q, --quiet', 'only errors on stderr')
     .option('--debug', 'show stack traces of internal errors')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({
-      writeOut: (s) => ctx.stdout.write(s),
-      writeErr: (s) => ctx.stderr.write(s),
-    });
-  for (const make of [agingCommand, checkCommand]) {
+    .configureOutput(output(ctx));
+  for (const make of [agingCommand, remindCommand, checkCommand, initCommand, historyCommand]) {
     const cmd = make(ctx);
-    cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+    cmd.exitOverride().configureOutput(output(ctx));
     program.addCommand(cmd);
   }
   return program;

@@ -7,7 +7,7 @@ import type { Basis } from '../core/ledger.js';
 import { UsageError } from '../errors.js';
 import { formatDiagnostic } from '../ledger/diagnostics.js';
 import { rejectedSummary, type LedgerRead } from '../ledger/read.js';
-import { addLedgerOptions, loadLedger, parseAsOf, parseBuckets, type LedgerOptions, type RunContext } from './common.js';
+import { addLedgerOptions, loadLedger, parseAsOf, parseBuckets, requireUsableRows, type LedgerOptions, type RunContext } from './common.js';
 
 interface AgingFlags extends LedgerOptions {
   asOf?: string;
@@ -27,7 +27,9 @@ function formatFor(flags: AgingFlags): Format {
     return flags.format as Format;
   }
   const ext = flags.output ? extname(flags.output).toLowerCase().slice(1) : '';
-  return ext === 'json' || ext === 'csv' || ext === 'xlsx' || ext === 'md' ? ext : 'table';
+  if (ext === 'json' || ext === 'csv' || ext === 'xlsx' || ext === 'md') return ext;
+  if (ext === '' || ext === 'txt') return 'table';
+  throw new UsageError(`-o ${flags.output}: cannot tell the format from ".${ext}"; add --format ${FORMATS.join('|')}`);
 }
 
 /** Report warnings: the rejected-rows line first, then one line per kind of warning. */
@@ -54,8 +56,10 @@ export function agingCommand(ctx: RunContext): Command {
   addLedgerOptions(cmd);
   return cmd.action(async (ledger: string, flags: AgingFlags) => {
     const format = formatFor(flags);
+    if (flags.output && resolve(flags.output) === resolve(ledger)) throw new UsageError(`-o ${flags.output}: that is the ledger itself; nothing the tool reads is ever overwritten`);
     const asOf = parseAsOf(flags.asOf, ctx.today);
     const { config, read, lang, locale } = await loadLedger(ledger, flags, ctx);
+    requireUsableRows(read);
     const bounds = parseBuckets(flags.buckets, config);
     let report = ageLedger(read.invoices, { asOf, basis: flags.basis, bounds, criticalDays: config.criticalDays });
     if (flags.criticalOnly) report = criticalOnly(report);

@@ -5,7 +5,8 @@ import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config.js';
 import { validateBounds } from '../core/aging.js';
 import { parseIsoDay, type Day } from '../core/dates.js';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
+import { formatDiagnostic } from '../ledger/diagnostics.js';
 import { isField, type Field } from '../ledger/columns.js';
 import { readLedger, type LedgerRead } from '../ledger/read.js';
 import type { DateOrder } from '../ledger/values.js';
@@ -123,4 +124,11 @@ export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: R
   });
   const lang = resolveLang(opts.lang, config, ctx.env);
   return { config, clientDir, read, lang, locale: resolveLocale(lang, config) };
+}
+
+/** SPEC §1: "no usable rows" is an input error (exit 3), not an empty report. */
+export function requireUsableRows(read: LedgerRead): void {
+  if (read.invoices.length > 0 || read.stats.rejectedRows === 0) return;
+  const first = read.rejected[0];
+  throw new InputError(`${read.file}: no usable rows: all ${read.stats.rejectedRows} row(s) were rejected${first ? `; first: ${formatDiagnostic(first)}` : ''} (dunning check for the list)`);
 }

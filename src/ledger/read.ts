@@ -225,7 +225,7 @@ class RowReader {
   private fail(field: Field, code: DiagnosticCode, message: string, cell: Cell | null): null {
     this.rowErrors.push({
       code, severity: 'error', file: this.source.file, sheet: this.source.sheet, row: this.current!.row,
-      column: this.col[field]?.header ?? field, value: cell ? cellShown(cell) : null, message,
+      column: this.col[field]?.header ?? field, value: cell && !(cell.t === 'e' && cell.v === 'formula without a cached value') ? cellShown(cell) : null, message,
     });
     return null;
   }
@@ -600,7 +600,7 @@ export async function readLedger(path: string, opts: ReadOptions): Promise<Ledge
   const noEmail = [...missingEmail].filter((k) => !withEmail.has(k));
   if (reader.col.email && noEmail.length) {
     const names = invoices.filter((i) => noEmail.includes(i.customerKey)).map((i) => i.customer);
-    reader.warn('missing-email', null, `${noEmail.length} customer(s) have no email address: ${[...new Set(names)].slice(0, 5).join(', ')}${noEmail.length > 5 ? ', …' : ''}`, reader.col.email.header);
+    reader.warn('missing-email', null, `${noEmail.length} customer(s) have no email address: ${[...new Set(names)].slice(0, 5).join(', ')}${noEmail.length > 5 ? ', …' : ''}`);
   }
   if (invoices.length === 0 && reader.rejected.length === 0 && reader.stats.notReceivable === 0) {
     throw new InputError(`${where}: no invoice rows below the header (row ${headerRow.row})`);

@@ -8,7 +8,6 @@ import { renderJson } from './json.js';
 import type { Lang } from './labels.js';
 import { renderMarkdown } from './md.js';
 import { renderTable } from './table.js';
-import { renderXlsx } from './xlsx.js';
 
 export interface RenderOptions {
   /** Words (headings, summary). */
@@ -29,7 +28,8 @@ const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
   table: renderTable,
   json: (report, opts) => renderJson(report, opts.warnings),
   csv: renderCsv,
-  xlsx: renderXlsx,
+  // exceljs is heavy to load: only when an xlsx report is asked for.
+  xlsx: async (report, opts) => (await import('./xlsx.js')).renderXlsx(report, opts),
   md: renderMarkdown,
 };
 

@@ -1,0 +1,87 @@
+// `dunning history [--dir DIR] [--customer NAME] [--resolve KEY sent|failed]`: what was sent,
+// when, at which level, read from the client folder's journal. `--resolve` records what the
+// bookkeeper found out about a letter whose outcome was unknown (SPEC §5).
+import { resolve } from 'node:path';
+import Table from 'cli-table3';
+import { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { acquireLock } from '../mail/lock.js';
+import { effectiveLetters, openJournal, type EffectiveLetter } from '../mail/journal.js';
+import type { RunContext } from './common.js';
+
+interface HistoryFlags {
+  dir?: string;
+  customer?: string;
+  resolve?: string[];
+  note?: string;
+  format: string;
+}
+
+function matchesCustomer(l: EffectiveLetter, needle: string | undefined): boolean {
+  if (!needle) return true;
+  const n = needle.toLowerCase();
+  return l.record.customer.toLowerCase().includes(n) || l.record.customerKey.toLowerCase().includes(n);
+}
+
+export function historyTable(letters: readonly EffectiveLetter[], color: boolean): string {
+  const table = new Table({
+    head: ['as of', 'customer', 'cur.', 'level', 'amount', 'to', 'state', 'key'],
+    style: color ? { compact: true } : { head: [], border: [], compact: true },
+    colAligns: ['left', 'left', 'left', 'right', 'right', 'left', 'left', 'left'],
+  });
+  for (const l of letters) {
+    const r = l.record;
+    const state = l.resolution ? `${l.state} (resolved)` : l.state;
+    table.push([r.asOf, r.customer, r.currency, String(r.level), r.amount.toFixed(2), r.to.join(', '), state, r.key]);
+  }
+  return `${table.toString()}\n`;
+}
+
+export function historyCommand(ctx: RunContext): Command {
+  return new Command('history')
+    .description('the send journal: what was sent, when, at which level, and what is pending')
+    .option('--dir <dir>', 'client folder (default: the current folder)')
+    .option('--customer <name>', 'only letters to customers whose name or key contains this')
+    .option('--resolve <key-and-state...>', 'record the outcome of an unknown letter: --resolve KEY sent|failed')
+    .option('--note <text>', 'a note stored with --resolve')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (flags: HistoryFlags) => {
+      const dir = resolve(flags.dir ?? '.');
+      if (flags.format !== 'table' && flags.format !== 'json') throw new UsageError(`--format ${flags.format}: use table or json`);
+      const journal = await openJournal(dir);
+      for (const w of journal.warnings) ctx.stderr.write(`warning: ${w}\n`);
+      const letters = effectiveLetters(journal);
+      if (flags.resolve) {
+        const [key, state] = flags.resolve;
+        if (!key || (state !== 'sent' && state !== 'failed') || flags.resolve.length !== 2) {
+          throw new UsageError('--resolve takes a letter key and its outcome: --resolve KEY sent|failed');
+        }
+        const letter = letters.get(key);
+        if (!letter) throw new UsageError(`--resolve ${key}: no letter with that key in ${journal.path}`);
+        const lock = await acquireLock(dir);
+        try {
+          await journal.append({ v: 1, type: 'resolution', ts: new Date().toISOString(), key, state, ...(flags.note ? { note: flags.note } : {}) });
+        } finally {
+          await lock.release();
+        }
+        if (!ctx.global().quiet) {
+          ctx.stderr.write(`${key}: recorded as ${state}${letter.state !== 'unknown' ? ` (it was ${letter.state})` : ''}\n`);
+        }
+        return;
+      }
+      const shown = [...letters.values()].filter((l) => matchesCustomer(l, flags.customer));
+      if (flags.format === 'json') {
+        ctx.stdout.write(`${JSON.stringify(shown.map((l) => ({ ...l.record, state: l.state, resolution: l.resolution })), null, 2)}\n`);
+        return;
+      }
+      if (shown.length === 0) {
+        ctx.stdout.write(`No letters in ${journal.path}${flags.customer ? ` for "${flags.customer}"` : ''}.\n`);
+        return;
+      }
+      ctx.stdout.write(historyTable(shown, ctx.global().color && Boolean(ctx.stdout.isTTY)));
+      const unknown = shown.filter((l) => l.state === 'unknown');
+      if (unknown.length) {
+        ctx.stdout.write(`\n${unknown.length} letter(s) with unknown outcome: check with the customer or the mail server, then run\n  dunning history --dir ${flags.dir ?? '.'} --resolve KEY sent|failed\nor re-send them with \`dunning remind ... --send --resend-unknown\`.\n`);
+      }
+    });
+}

@@ -1,0 +1,419 @@
+// Loading and rendering the letter templates (SPEC §4): `templates/<lang>/` in the client folder
+// (or --templates DIR) overrides the shipped templates file by file; everything is compiled on an
+// isolated Handlebars instance in strict mode, checked before the first letter, and every mistake
+// is a TemplateError (exit 2) that names the template file and line.
+//
+// Why each rule exists:
+// - Templates are checked when loaded: the helpers and partials they call must exist, HTML templates
+//   may not use {{{triple-stash}}} (it would print a ledger value unescaped) nor include a text
+//   partial (compiled without escaping), and every letter is rendered twice with sample customers
+//   (everything set / nothing optional set) so a typo in a branch a real customer rarely takes
+//   still stops the run before anything is written or sent.
+// - Handlebars' strict-mode error carries a line but not the file; inside a partial (or a
+//   {{#> layout}} block) the line belongs to another file. Each template is wrapped and claims the
+//   error only when the unknown name is on that line of its own source.
+// - HTML templates escape (`{{x}}`); text and subject templates do not (a plain-text "Pérez & Hijos"
+//   must not become "Pérez &amp; Hijos"), so escaping follows the file name: `*.html.hbs`.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { TemplateError, DunningError } from '../errors.js';
+import { buildLetterContext, LETTER_KINDS, type LetterContext, type LetterInput, type LetterKind } from './context.js';
+import { BUILTIN_HELPERS, LETTER_HELPERS, registerLetterHelpers, TemplateFault, type SourceLoc } from './helpers.js';
+
+type HB = typeof Handlebars;
+type Delegate = Handlebars.TemplateDelegate;
+type Part = 'subject' | 'html' | 'text';
+
+const PARTS: readonly Part[] = ['subject', 'html', 'text'];
+const LETTER_FILE = /^([a-z0-9][a-z0-9_-]*)\.(subject|html|text)\.hbs$/i;
+const PARTIAL_FILE = /^([a-z0-9][a-z0-9_-]*\.(?:html|text))\.hbs$/i;
+
+/** One template file, compiled and wrapped so that its errors name the file and line. */
+export interface CompiledTemplate {
+  /** "friendly.html" or "partials/invoices.html" */
+  readonly key: string;
+  readonly file: string;
+  readonly lines: readonly string[];
+  readonly render: Delegate;
+}
+
+type Source = Omit<CompiledTemplate, 'render'>;
+
+/** The compiled templates of one language, from loadTemplates. */
+export interface LetterTemplates {
+  readonly lang: 'es' | 'en';
+  /** The folders searched, override first. */
+  readonly dirs: readonly string[];
+  /** Letter names with all three parts (subject, html, text): the shipped kinds and any custom ones. */
+  readonly letters: readonly string[];
+  /** Template key ("friendly.html", "partials/invoices.text") → the file it was read from. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly compiled: ReadonlyMap<string, CompiledTemplate>;
+}
+
+export interface RenderedLetter {
+  /** One line, trimmed, never empty. */
+  readonly subject: string;
+  readonly html: string;
+  /** Plain text written by its own template; lines end in "\n". */
+  readonly text: string;
+}
+
+/**
+ * The shipped templates folder: `templates/` at the package root, two levels above this module in
+ * both layouts (src/letters/render.ts under vitest, dist/letters/render.js when installed).
+ */
+export function shippedTemplatesDir(): string {
+  return fileURLToPath(new URL('../../templates/', import.meta.url)).replace(/[\\/]$/, '');
+}
+
+function fail(file: string, line: number | null, message: string): TemplateError {
+  return new TemplateError(line === null ? `${file}: ${message}` : `${file}, line ${line}: ${message}`);
+}
+
+async function listHbs(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { withFileTypes: true });
+    return entries.filter((e) => e.isFile() && e.name.endsWith('.hbs')).map((e) => e.name).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    throw err;
+  }
+}
+
+/** Which file provides each template key: the first folder that has it wins. */
+async function findFiles(dirs: readonly string[], lang: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const dir of dirs) {
+    const langDir = join(dir, lang);
+    for (const name of await listHbs(langDir)) {
+      const m = LETTER_FILE.exec(name);
+      if (!m) {
+        throw fail(join(langDir, name), null, 'unexpected template file name: letters are <name>.subject.hbs, <name>.html.hbs and <name>.text.hbs, partials go in partials/');
+      }
+      const key = `${m[1]}.${m[2]!.toLowerCase()}`;
+      if (!files.has(key)) files.set(key, join(langDir, name));
+    }
+    const partialDir = join(langDir, 'partials');
+    for (const name of await listHbs(partialDir)) {
+      const m = PARTIAL_FILE.exec(name);
+      if (!m) throw fail(join(partialDir, name), null, 'unexpected partial file name: partials are <name>.html.hbs or <name>.text.hbs');
+      const key = `partials/${m[1]}`;
+      if (!files.has(key)) files.set(key, join(partialDir, name));
+    }
+  }
+  return files;
+}
+
+function isHtml(key: string): boolean {
+  return key.endsWith('.html');
+}
+
+function lineOf(err: unknown): number | null {
+  if (err && typeof err === 'object') {
+    const n = (err as { lineNumber?: unknown }).lineNumber;
+    if (typeof n === 'number') return n;
+    const m = /on line (\d+)/.exec(String((err as Error).message));
+    if (m) return Number(m[1]);
+  }
+  return null;
+}
+
+function cleanMessage(err: unknown): string {
+  return String(err instanceof Error ? err.message : err)
+    .replace(/ - \d+:\d+$/, '')
+    .replace(/\n/g, ' ')
+    .replace(/^Parse error on line \d+: /, 'syntax error: ');
+}
+
+/** Walks a template's syntax tree for what can be checked before rendering: helpers, partials, triple-stash. */
+function checkAst(ast: hbs.AST.Program, key: string, file: string, partials: ReadonlySet<string>): void {
+  const helpers = new Set<string>([...LETTER_HELPERS, ...BUILTIN_HELPERS]);
+  const inline = new Set<string>();
+  const at = (node: hbs.AST.Node): number | null => node.loc?.start?.line ?? null;
+  const helperName = (path: hbs.AST.Expression): string | null =>
+    path.type === 'PathExpression' ? (path as hbs.AST.PathExpression).original : null;
+
+  const visit = (node: hbs.AST.Node | null | undefined): void => {
+    if (!node) return;
+    switch (node.type) {
+      case 'Program':
+        (node as hbs.AST.Program).body.forEach(visit);
+        return;
+      case 'MustacheStatement':
+      case 'SubExpression':
+      case 'BlockStatement': {
+        const n = node as hbs.AST.MustacheStatement & { program?: hbs.AST.Program; inverse?: hbs.AST.Program };
+        const name = helperName(n.path);
+        const callsHelper = node.type === 'SubExpression' || n.params.length > 0 || (n.hash?.pairs.length ?? 0) > 0;
+        if (callsHelper && (name === null || !helpers.has(name))) {
+          throw fail(file, at(node), `unknown helper "${name ?? '?'}" (helpers: ${[...LETTER_HELPERS].join(', ')}; see templates/VARIABLES.md)`);
+        }
+        if (node.type === 'MustacheStatement' && !n.escaped && isHtml(key)) {
+          throw fail(file, at(node), '{{{…}}} prints a value without HTML escaping; HTML letters must use {{…}} so ledger text cannot inject markup');
+        }
+        n.params.forEach(visit);
+        n.hash?.pairs.forEach((p) => visit(p.value));
+        visit(n.program);
+        visit(n.inverse);
+        return;
+      }
+      case 'PartialStatement':
+      case 'PartialBlockStatement': {
+        const n = node as hbs.AST.PartialStatement & { program?: hbs.AST.Program };
+        const nameNode = n.name as hbs.AST.Node; // {{> name}}, {{> "name"}} or a dynamic {{> (expr)}}
+        const name =
+          nameNode.type === 'PathExpression' ? (nameNode as hbs.AST.PathExpression).original
+          : nameNode.type === 'StringLiteral' ? (nameNode as hbs.AST.StringLiteral).value
+          : null;
+        if (name !== null && name !== '@partial-block' && !inline.has(name)) {
+          if (!partials.has(name)) throw fail(file, at(node), `unknown partial "${name}" (partials are the files in partials/, e.g. {{> invoices.${isHtml(key) ? 'html' : 'text'}}})`);
+          if (isHtml(key) !== isHtml(name)) {
+            throw fail(file, at(node), `partial "${name}" is for ${isHtml(name) ? 'HTML' : 'text'} letters; use the .${isHtml(key) ? 'html' : 'text'} partial here`);
+          }
+        }
+        n.params.forEach(visit);
+        n.hash?.pairs.forEach((p) => visit(p.value));
+        visit(n.program);
+        return;
+      }
+      case 'DecoratorBlock': {
+        const n = node as hbs.AST.BlockStatement;
+        const first = n.params[0];
+        if (helperName(n.path) === 'inline' && first?.type === 'StringLiteral') inline.add((first as hbs.AST.StringLiteral).value);
+        visit(n.program);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  // Inline partials are declared before use; collect them first so the order in the file does not matter.
+  const collect = (node: hbs.AST.Node | null | undefined): void => {
+    if (!node) return;
+    if (node.type === 'DecoratorBlock') {
+      const n = node as hbs.AST.BlockStatement;
+      const first = n.params[0];
+      if (first?.type === 'StringLiteral') inline.add((first as hbs.AST.StringLiteral).value);
+    }
+    const n = node as { body?: hbs.AST.Node[]; program?: hbs.AST.Node; inverse?: hbs.AST.Node };
+    n.body?.forEach(collect);
+    collect(n.program);
+    collect(n.inverse);
+  };
+  collect(ast);
+  visit(ast);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The first line (1-based) of a template whose text matches, or null. */
+function lineWith(c: Source, pattern: RegExp): number | null {
+  const index = c.lines.findIndex((l) => pattern.test(l));
+  return index < 0 ? null : index + 1;
+}
+
+/**
+ * Turns what a render threw into a TemplateError naming this template's file and line, or returns
+ * null when the error belongs to another file (a strict-mode name that is not on that line here).
+ */
+function attribute(err: unknown, c: Source, last: boolean): TemplateError | null {
+  if (err instanceof TemplateFault) {
+    const loc: SourceLoc | undefined = err.loc;
+    return fail(loc?.source ?? c.file, loc?.start.line ?? null, err.message);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  const strict = /^"([^"]+)" not defined in (.*) - (\d+):(\d+)$/s.exec(message);
+  if (strict) {
+    const [, name = '', where = '', lineText = '0', colText = '0'] = strict;
+    const line = Number(lineText);
+    const onLine = c.lines[line - 1]?.slice(Number(colText)).includes(name) ?? false;
+    if (!onLine && !last) return null;
+    const what = where === 'null' || where === 'undefined' ? `"${name}" is read from a value that is null here (guard it with {{#if …}})` : `unknown variable or helper "${name}" (see templates/VARIABLES.md)`;
+    return fail(c.file, line, what);
+  }
+  // No line in these errors: the line is found by searching this template's source for the name.
+  const inText = /^Cannot use 'in' operator to search for '([^']+)' in (.*)$/s.exec(message);
+  if (inText) {
+    const line = lineWith(c, new RegExp(`\\.${escapeRegExp(inText[1]!)}\\b`));
+    if (line === null && !last) return null;
+    return fail(c.file, line, `"${inText[1]}" is read from a text or number, not from a group of variables (see templates/VARIABLES.md)`);
+  }
+  const partial = /^The partial (.+) could not be found$/.exec(message);
+  if (partial) {
+    const line = lineWith(c, new RegExp(`\\{\\{#?>\\s*"?${escapeRegExp(partial[1]!)}`));
+    if (line === null && !last) return null;
+    return fail(c.file, line, `unknown partial "${partial[1]}"`);
+  }
+  if (!last) return null;
+  return fail(c.file, lineOf(err), cleanMessage(err));
+}
+
+function wrap(c: Source, fn: Delegate, outermost: boolean): Delegate {
+  return (context: unknown, options?: Handlebars.RuntimeOptions) => {
+    try {
+      return fn(context, options);
+    } catch (err) {
+      if (err instanceof TemplateError) throw err;
+      if (err instanceof DunningError) throw err; // e.g. a locale Intl refuses: a config error, said as such
+      const attributed = attribute(err, c, outermost);
+      throw attributed ?? err;
+    }
+  };
+}
+
+/**
+ * Reads and compiles every template of `lang`: for each file name, the first of `dirs` that has
+ * `<dir>/<lang>/<file>` wins (pass the client folder's templates/ or --templates DIR first, then
+ * shippedTemplatesDir()). Throws TemplateError naming file and line for any mistake, including one
+ * found by rendering every letter with sample customers.
+ */
+export async function loadTemplates(dirs: readonly string[], lang: 'es' | 'en'): Promise<LetterTemplates> {
+  const files = await findFiles(dirs, lang);
+  const hb: HB = Handlebars.create();
+  registerLetterHelpers(hb);
+  const partialNames = new Set([...files.keys()].filter((k) => k.startsWith('partials/')).map((k) => k.slice('partials/'.length)));
+
+  const compiled = new Map<string, CompiledTemplate>();
+  for (const [key, file] of files) {
+    const source = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+    let ast: hbs.AST.Program;
+    try {
+      ast = hb.parse(source, { srcName: file });
+    } catch (err) {
+      throw fail(file, lineOf(err), cleanMessage(err));
+    }
+    checkAst(ast, key, file, partialNames);
+    const fn = hb.compile(ast, { strict: true, noEscape: !isHtml(key) });
+    const partial = key.startsWith('partials/');
+    const src: Source = { key, file, lines: source.split('\n') };
+    const c: CompiledTemplate = { ...src, render: wrap(src, fn, !partial) };
+    compiled.set(key, c);
+    if (partial) hb.registerPartial(key.slice('partials/'.length), c.render);
+  }
+
+  const names = new Set([...files.keys()].filter((k) => !k.startsWith('partials/')).map((k) => k.replace(/\.(subject|html|text)$/, '')));
+  for (const name of names) {
+    const missing = PARTS.filter((p) => !files.has(`${name}.${p}`));
+    if (missing.length) {
+      const some = files.get(`${name}.${PARTS.find((p) => files.has(`${name}.${p}`))}`)!;
+      throw fail(some, null, `letter "${name}" also needs ${missing.map((p) => `${name}.${p}.hbs`).join(' and ')}`);
+    }
+  }
+  const templates: LetterTemplates = { lang, dirs: [...dirs], letters: [...names].sort(), files, compiled };
+  if (templates.letters.length === 0) {
+    throw new TemplateError(`no letter templates for "${lang}" in ${dirs.map((d) => join(d, lang)).join(', ')}`);
+  }
+  for (const name of templates.letters) {
+    for (const sample of sampleInputs(name, lang)) renderLetter(templates, buildLetterContext(sample), name);
+  }
+  return templates;
+}
+
+/** Width of the text part's paragraphs: what reads well in a terminal, Notepad or a mail client. */
+const TEXT_WIDTH = 76;
+const DIGITS = /^[+(]?\d/;
+
+/**
+ * One long line of the text part, word-wrapped at TEXT_WIDTH: templates write each paragraph on one
+ * line because its length depends on names and amounts. Indented lines keep their indent, a "- "
+ * bullet hangs, and a line with a run of spaces (an aligned table row) is never reflowed. Only
+ * U+0020 breaks a line, so an amount with a no-break space ("$ 1.234,50") or a long date stays
+ * whole, and never between two groups of digits: "+52 55 1234 5678" and a bank account number
+ * "0121 8000 1234 5678 90" were split across lines.
+ */
+export function wrapLine(line: string, width = TEXT_WIDTH): string[] {
+  const length = (s: string): number => [...s].length;
+  if (length(line) <= width) return [line];
+  const indent = /^ */.exec(line)![0];
+  const body = line.slice(indent.length);
+  if (body.includes('  ')) return [line];
+  const hang = indent + (/^[-*•] /.test(body) ? '  ' : '');
+  const words: string[] = [];
+  for (const word of body.split(' ')) {
+    const prev = words[words.length - 1];
+    if (prev !== undefined && DIGITS.test(word) && DIGITS.test(prev.slice(prev.lastIndexOf(' ') + 1))) words[words.length - 1] = `${prev} ${word}`;
+    else words.push(word);
+  }
+  const out: string[] = [];
+  let current: string | null = null;
+  for (const word of words) {
+    if (current === null) current = indent + word;
+    else if (length(current) + 1 + length(word) <= width) current += ' ' + word;
+    else {
+      out.push(current);
+      current = hang + word;
+    }
+  }
+  if (current !== null) out.push(current);
+  return out;
+}
+
+/** Blank lines collapsed and trailing spaces dropped: conditionals in a template leave both behind. */
+function tidy(text: string, wrap: boolean): string {
+  return (
+    text
+      .replace(/\r\n?/g, '\n')
+      .split('\n')
+      .map((l) => l.trimEnd())
+      .flatMap((l) => (wrap ? wrapLine(l) : [l]))
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim() + '\n'
+  );
+}
+
+function part(templates: LetterTemplates, name: string, p: Part): CompiledTemplate {
+  const c = templates.compiled.get(`${name}.${p}`);
+  if (!c) {
+    const where = templates.dirs.map((d) => join(d, templates.lang)).join(', ');
+    throw new TemplateError(`no template ${name}.${p}.hbs for "${templates.lang}" in ${where}`);
+  }
+  return c;
+}
+
+/**
+ * Renders one letter: `name` defaults to the context's kind (friendly, firm…); a custom level
+ * template name from the config works the same way. Throws TemplateError naming file and line.
+ */
+export function renderLetter(templates: LetterTemplates, context: LetterContext, name: string = context.kind): RenderedLetter {
+  const subjectPart = part(templates, name, 'subject');
+  const subject = subjectPart.render(context).replace(/\s+/g, ' ').trim();
+  if (subject === '') throw fail(subjectPart.file, null, 'the subject is empty for this letter');
+  const html = tidy(part(templates, name, 'html').render(context), false);
+  const text = tidy(part(templates, name, 'text').render(context), true);
+  return { subject, html, text };
+}
+
+// Sample customers for the load-time check: one with every optional value set and several lines
+// in every list, one with nothing optional at all. Amounts add up as buildLetterContext requires.
+function sampleInputs(name: string, lang: 'es' | 'en'): LetterInput[] {
+  const kind: LetterKind = (LETTER_KINDS as readonly string[]).includes(name) ? (name as LetterKind) : 'friendly';
+  const level = ({ upcoming: null, friendly: 1, firm: 2, formal: 3, final: 4 } as const)[kind];
+  const asOf = 19874; // 2024-05-31
+  const item = (invoice: string, due: number, open: number) => ({ invoice, invoiceDate: due - 30, dueDate: due, daysOverdue: asOf - due, open });
+  const overdue = kind === 'upcoming' ? [] : [item('S-1', asOf - 45, 150000), item('S-2', asOf - 10, 2550)];
+  const credits = [item('NC-1', asOf - 5, -5000)];
+  const upcoming = [item('S-3', asOf + 3, 7000), item('S-4', asOf + 6, 1000)];
+  const asked = overdue.reduce((a, i) => a + i.open, 0) - 5000;
+  const full: LetterInput = {
+    kind, level, lang, locale: lang === 'es' ? 'es-MX' : 'en-US', asOf,
+    customer: { name: 'Sample Customer', customerId: 'X-1', contact: 'Sample Contact', email: 'ap@example.com', salesRep: 'Rep', currency: 'MXN' },
+    invoices: overdue, credits, upcoming, amountAsked: asked, balance: asked + 8000,
+    company: { name: 'Sample Co.', email: 'ar@example.com', phone: '+1 555 0100', address: 'Street 1\nCity', taxId: 'T-1', website: 'https://example.com' },
+    paymentInstructions: 'Bank transfer\nAccount 123', paymentUrl: 'https://pay.example.com/x', sender: { name: 'Sender', email: 'ar@example.com' },
+  };
+  const bareOverdue = kind === 'upcoming' ? [] : [item('S-1', asOf - 45, 150000)];
+  const bare: LetterInput = {
+    ...full,
+    customer: { name: 'Sample Customer', customerId: null, contact: null, email: null, salesRep: null, currency: 'MXN' },
+    invoices: bareOverdue, credits: [], upcoming: kind === 'upcoming' ? [item('S-3', asOf + 3, 7000)] : [],
+    amountAsked: kind === 'upcoming' ? 0 : 150000, balance: kind === 'upcoming' ? 7000 : 150000,
+    company: null, paymentInstructions: null, paymentUrl: null, sender: null,
+  };
+  return [full, bare];
+}
