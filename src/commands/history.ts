@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import Table from 'cli-table3';
 import { Command } from 'commander';
+import { currencyExponent } from '../core/money.js';
 import { UsageError } from '../errors.js';
 import { acquireLock } from '../mail/lock.js';
 import { effectiveLetters, openJournal, type EffectiveLetter } from '../mail/journal.js';
@@ -32,7 +33,7 @@ export function historyTable(letters: readonly EffectiveLetter[], color: boolean
   for (const l of letters) {
     const r = l.record;
     const state = l.resolution ? `${l.state} (resolved)` : l.state;
-    table.push([r.asOf, r.customer, r.currency, String(r.level), r.amount.toFixed(2), r.to.join(', '), state, r.key]);
+    table.push([r.asOf, r.customer, r.currency, String(r.level), r.amount.toFixed(currencyExponent(r.currency)), r.to.join(', '), state, r.key]);
   }
   return `${table.toString()}\n`;
 }

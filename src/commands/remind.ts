@@ -20,7 +20,7 @@ import { deliverAll, type DeliverySummary, type PlannedLetter } from '../mail/de
 import { messageIdFor, openJournal } from '../mail/journal.js';
 import { acquireLock } from '../mail/lock.js';
 import { buildRawMessage, openSender, resolveSmtpSettings, type Sender } from '../mail/smtp.js';
-import { formatAmount } from '../render/format.js';
+import { formatAmount, printable } from '../render/format.js';
 import { writeFileAtomic } from '../render/output.js';
 import { addLedgerOptions, loadLedger, parseAsOf, parseBuckets, requireUsableRows, type LedgerOptions, type RunContext } from './common.js';
 
@@ -147,17 +147,25 @@ function planTable(plan: Plan, ready: readonly ReadyLetter[], status: (l: ReadyL
   for (const l of ready) {
     const c = l.entry.customer;
     table.push([
-      c.customer,
+      printable(c.customer),
       c.currency,
       l.entry.level === null ? 'upcoming' : `${l.entry.level} ${l.entry.kind}`,
       formatAmount(askedMinor(l.entry), c.currency, locale),
       l.entry.view.oldestDunnableDays === null ? '' : String(l.entry.view.oldestDunnableDays),
       l.entry.to.join(', ') || '—',
-      status(l),
+      printable(status(l)),
     ]);
   }
-  for (const s of plan.skipped) table.push([s.customer.customer, s.customer.currency, '—', formatAmount(s.customer.balance, s.customer.currency, locale), '', '', `skipped: ${s.reason}`]);
+  for (const s of plan.skipped) table.push([printable(s.customer.customer), s.customer.currency, '—', '', '', '', `skipped: ${s.reason}`]);
   return `${table.toString()}\n`;
+}
+
+function unknownText(n: number): string {
+  return `${n} customer(s) blocked by a letter whose outcome is UNKNOWN: resolve with \`dunning history --resolve KEY sent|failed\` or re-send with --resend-unknown`;
+}
+
+function troubledCount(summary: DeliverySummary | null): number {
+  return summary ? summary.deferred.length + summary.failed.length + summary.unknown.length + summary.notTried.length : 0;
 }
 
 function summaryText(summary: DeliverySummary): string {
@@ -234,7 +242,9 @@ export function remindCommand(ctx: RunContext): Command {
         asOf, bounds, criticalDays: config.criticalDays, upcomingDays: config.upcomingDays, filter, customer: flags.customer ?? null,
         doNotContact: config.doNotContact, lang, levels: levelsOf(config), minDaysBetween: config.minDaysBetween,
         repeatAfterDays: config.repeatAfterDays, maxFinalNotices: config.maxFinalNotices, skipLevels: config.skipLevels,
+        resendUnknown: Boolean(flags.resendUnknown),
       });
+      const blocked = plan.skipped.filter((x) => x.unknownKey);
       const templateDirs = [...(flags.templates ? [resolve(flags.templates)] : []), join(clientDir, 'templates'), shippedTemplatesDir()];
       // Everything is rendered (and every template error found) before anything is written or sent.
       const ready = await renderAll(plan, { config, asOf, templateDirs, levels: levelsOf(config), from, replyTo, bcc });
@@ -246,6 +256,7 @@ export function remindCommand(ctx: RunContext): Command {
         await writeCopies(outDir, ready);
         ctx.stdout.write(planTable(plan, ready, (l) => (l.entry.to.length ? `preview ${l.fileBase}.eml` : `preview (no valid address: ${l.entry.invalidAddresses.join(', ') || 'none'})`), locale, color));
         if (!g.quiet) ctx.stderr.write(`${ready.length} letter(s) previewed in ${outDir}; nothing was sent (add --send to email them).${plan.otherBuckets ? ` ${plan.otherBuckets} customer(s) with overdue invoices are in other buckets.` : ''}\n`);
+        if (blocked.length) ctx.stderr.write(`warning: ${unknownText(blocked.length)}\n`);
         return;
       }
 
@@ -290,12 +301,12 @@ export function remindCommand(ctx: RunContext): Command {
       for (const s of summary?.skipped ?? []) outcome.set(s.key, `not sent again: ${s.reason}`);
       for (const p of summary?.notTried ?? []) outcome.set(p.key, 'not tried (run stopped)');
       ctx.stdout.write(planTable(plan, ready, (l) => (l.entry.to.length === 0 ? `skipped: no valid address${l.entry.invalidAddresses.length ? ` (${l.entry.invalidAddresses.join(', ')})` : ''}` : (outcome.get(l.entry.key) ?? '')), locale, color));
-      const text = summary ? summaryText(summary) : '0 sent';
-      if (!g.quiet || (summary && (summary.deferred.length || summary.failed.length || summary.unknown.length))) {
+      const text = `${summary ? summaryText(summary) : '0 sent'}${blocked.length ? ` · ${unknownText(blocked.length)}` : ''}`;
+      if (!g.quiet || troubledCount(summary) > 0 || blocked.length > 0) {
         ctx.stderr.write(`${text}${noAddress.length ? ` · ${noAddress.length} skipped (no valid address)` : ''}. Copies of sent letters in ${outDir}\n`);
       }
       if (summary?.stopped?.error) throw summary.stopped.error;
-      const troubled = summary ? summary.deferred.length + summary.failed.length + summary.unknown.length + summary.notTried.length : 0;
+      const troubled = blocked.length + troubledCount(summary);
       if (troubled > 0) {
         if (config.notify && sender) await notify(sender, config.notify, from, `dunning: ${troubled} letter(s) need attention (${read.file}, ${isoOfDay(asOf)})`, `${text}\n\nClient folder: ${clientDir}\nRun \`dunning history --dir ${clientDir}\` for details.\n`, ctx);
         throw new SendError(`${troubled} letter(s) not delivered: ${text}`);

@@ -2,19 +2,16 @@
 // row into fields, settle what needs the whole file (day/month order, decimal separator), then
 // resolve repeated invoice numbers (lines, instalments, conflicts: SPEC §2). Returns the items and
 // every diagnostic; it throws only when nothing sensible can be read (InputError, exit 3).
-import { stat } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
 import { isoOfDay, dayFromExcelSerial, dayFromYmd, type Day } from '../core/dates.js';
 import type { Invoice } from '../core/ledger.js';
 import { currencyExponent, decimalToMinor, floatToMinor, type Minor } from '../core/money.js';
 import { InputError, UsageError } from '../errors.js';
 import { headerScore, matchHeaders, REQUIRED, synonymsOf, type ColumnChoice, type Field, type HeaderMatch } from './columns.js';
-import { openCsv } from './csv.js';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
 import { formatDiagnostic } from './diagnostics.js';
 import { classifyStatus, parseAmount, parseCurrency, parseDate, parseFlag, parseTermsDays, type DateOrder, type StatusKind } from './values.js';
-import { openXlsx } from './xlsx.js';
 import type { Cell, RawRow, RowSource, SheetInfo } from './table.js';
+import { cellLabel, openTable, type TableOptions } from './source.js';
 
 export interface ReadOptions {
   /** field → header text, from --map and the config's `columns`. */
@@ -64,84 +61,7 @@ export interface LedgerRead {
   readonly stats: ReadStats;
 }
 
-const HEADER_SCAN_ROWS = 30;
 const GENERIC_IDS = new Set(['XAXX010101000', 'XEXX010101000', '222222222222', '2222222222', 'CONSUMIDORFINAL', '9999999999999', '99999999']);
-
-// ---------- opening ----------
-
-async function openSource(path: string, opts: ReadOptions): Promise<{ source: RowSource; format: 'csv' | 'xlsx'; sheets: SheetInfo[] | null; sheetReason: string | null; encoding: string | null; delimiter: string | null }> {
-  const name = basename(path);
-  let st;
-  try {
-    st = await stat(path);
-  } catch {
-    throw new InputError(`${path}: file not found`);
-  }
-  if (st.isDirectory()) throw new InputError(`${path}: is a folder, not a ledger file (.csv or .xlsx)`);
-  const ext = extname(path).toLowerCase();
-  if (ext === '.xls') throw new InputError(`${name}: old Excel .xls files are not supported; save it as .xlsx (or .csv) and try again`);
-  if (ext === '.xlsx' || ext === '.xlsm') {
-    const wb = await openXlsx(path, name);
-    const { sheet, reason } = await chooseSheet(wb.sheets, (s) => wb.source(s), opts.sheet ?? null, name);
-    return { source: wb.source(sheet), format: 'xlsx', sheets: [...wb.sheets], sheetReason: reason, encoding: null, delimiter: null };
-  }
-  if (opts.sheet) throw new UsageError(`--sheet ${opts.sheet}: ${name} is a CSV file, which has no sheets`);
-  const csv = await openCsv(path, name, { encoding: opts.encoding ?? null, delimiter: opts.delimiter ?? null });
-  return { source: csv, format: 'csv', sheets: null, sheetReason: null, encoding: csv.encoding, delimiter: csv.delimiter };
-}
-
-async function peekRows(source: RowSource, n: number): Promise<RawRow[]> {
-  const out: RawRow[] = [];
-  for await (const r of source.rows()) {
-    out.push(r);
-    if (out.length >= n) break;
-  }
-  return out;
-}
-
-function bestHeaderScore(rows: readonly RawRow[]): number {
-  return Math.max(0, ...rows.map((r) => headerScore(r.cells.map(cellLabel))));
-}
-
-async function chooseSheet(sheets: readonly SheetInfo[], open: (s: SheetInfo) => RowSource, wanted: string | null, name: string): Promise<{ sheet: SheetInfo; reason: string }> {
-  if (wanted !== null) {
-    const byName = sheets.find((s) => s.name.toLowerCase() === wanted.toLowerCase());
-    const n = /^\d+$/.test(wanted) ? Number(wanted) : NaN;
-    const sheet = byName ?? (n >= 1 && n <= sheets.length ? sheets[n - 1] : undefined);
-    if (!sheet) throw new UsageError(`--sheet ${wanted}: ${name} has no such sheet (sheets: ${sheets.map((s) => s.name).join(', ')})`);
-    return { sheet, reason: `chosen with --sheet ${wanted}` };
-  }
-  const visible = sheets.filter((s) => !s.hidden);
-  if (visible.length === 0) throw new InputError(`${name}: the workbook has no visible sheets`);
-  if (visible.length === 1) return { sheet: visible[0]!, reason: 'the only visible sheet' };
-  let best = { sheet: visible[0]!, score: -1 };
-  for (const s of visible) {
-    const score = bestHeaderScore(await peekRows(open(s), HEADER_SCAN_ROWS));
-    if (score > best.score) best = { sheet: s, score };
-  }
-  const hidden = sheets.length - visible.length;
-  return {
-    sheet: best.sheet,
-    reason: `looks most like a ledger (${best.score} known columns) among ${visible.length} visible sheets${hidden ? `; ${hidden} hidden ignored` : ''}; use --sheet to choose another`,
-  };
-}
-
-// ---------- cells ----------
-
-function numberText(v: number): string {
-  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(15)));
-}
-
-/** Text of a cell as a label (header detection). */
-function cellLabel(c: Cell): string {
-  switch (c.t) {
-    case 's': return c.v.trim();
-    case 'n': return numberText(c.v);
-    case 'd': return isoOfDay(c.v);
-    case 'b': return c.v ? 'TRUE' : 'FALSE';
-    default: return '';
-  }
-}
 
 /** The user-visible text of a cell, for messages. */
 function cellShown(c: Cell): string {
@@ -531,53 +451,10 @@ function resolveDuplicates(items: Invoice[], reader: RowReader): Invoice[] {
 
 /** Reads a ledger file into items and diagnostics. */
 export async function readLedger(path: string, opts: ReadOptions): Promise<LedgerRead> {
-  const opened = await openSource(path, opts);
-  const { source } = opened;
-  const where = source.sheet ? `${source.file} › ${source.sheet}` : source.file;
-  const iterator = source.rows()[Symbol.asyncIterator]();
-  const head: RawRow[] = [];
-  for (let i = 0; i < HEADER_SCAN_ROWS; i++) {
-    const next = await iterator.next();
-    if (next.done) break;
-    head.push(next.value);
-  }
-  if (head.length === 0) throw new InputError(`${where}: no rows (the ${source.sheet ? 'sheet' : 'file'} is empty)`);
-  // The header row: the first row with the most recognisable column names (title rows above are skipped).
-  const overrideHeaders = new Set(Object.values(opts.map).map((h) => h!.trim().toLowerCase()));
-  let headerIndex = -1;
-  let bestScore = 1;
-  head.forEach((r, i) => {
-    const labels = r.cells.map(cellLabel);
-    const score = headerScore(labels) + labels.filter((l) => overrideHeaders.has(l.toLowerCase())).length;
-    if (score > bestScore) [headerIndex, bestScore] = [i, score];
-  });
-  if (headerIndex < 0) {
-    throw new InputError(
-      `${where}: no header row found in the first ${head.length} rows; expected column names such as ${['customer', 'invoice', 'invoiceDate', 'amount'].map((f) => synonymsOf(f as Field, 2).join('/')).join(', ')} (or name them with --map field=Header)`,
-    );
-  }
-  const headerRow = head[headerIndex]!;
-  const headers = headerRow.cells.map(cellLabel);
-  const mapSource = opts.mapSource ?? ((f: Field) => `--map ${f}=${opts.map[f]}`);
-  const match = matchHeaders(headers, opts.map, mapSource);
-  if (match.missingOverrides.length) {
-    const f = match.missingOverrides[0]!;
-    throw new UsageError(`${mapSource(f)}: ${where} has no column "${opts.map[f]}" (headers in row ${headerRow.row}: ${headers.filter(Boolean).join(', ')})`);
-  }
-  const present = new Set(match.choices.map((c) => c.field));
-  for (const req of REQUIRED) {
-    if (!req.anyOf.some((f) => present.has(f))) {
-      const looked = req.anyOf.flatMap((f) => synonymsOf(f, 4)).join(', ');
-      throw new InputError(`${where}: required column missing: ${req.what}; looked for ${looked} in row ${headerRow.row} (${headers.filter(Boolean).join(', ')}); name it with --map ${req.anyOf[0]}=<your header>`);
-    }
-  }
+  const table = await openTable(path, opts, REQUIRED);
+  const { source, where, headerRow, headers, mapping: match } = table;
   const reader = new RowReader(source, match.choices, opts);
-  for (const r of head.slice(headerIndex + 1)) reader.accept(r);
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) break;
-    reader.accept(next.value);
-  }
+  for await (const r of table.rows) reader.accept(r);
   for (const [column, k] of reader.dateCellKinds) {
     if (k.cells > 0 && k.texts > 0) {
       reader.warn('mixed-date-cells', k.firstText, `column mixes ${k.cells} date cells with ${k.texts} dates typed as text: a sign of a file damaged by a locale change; check these dates`, column);
@@ -608,12 +485,12 @@ export async function readLedger(path: string, opts: ReadOptions): Promise<Ledge
   return {
     file: source.file,
     path,
-    format: opened.format,
+    format: table.format,
     sheet: source.sheet,
-    sheets: opened.sheets,
-    sheetReason: opened.sheetReason,
-    encoding: opened.encoding,
-    delimiter: opened.delimiter,
+    sheets: table.sheets,
+    sheetReason: table.sheetReason,
+    encoding: table.encoding,
+    delimiter: table.delimiter,
     headerRow: headerRow.row,
     headers,
     mapping: match,

@@ -22,6 +22,8 @@ export interface PlanSettings extends LadderSettings {
   readonly doNotContact: readonly string[];
   /** Language for customers without a language column value. */
   readonly lang: 'es' | 'en';
+  /** `--resend-unknown`: a customer blocked by an unknown letter gets that same letter (same key) again. */
+  readonly resendUnknown: boolean;
 }
 
 export interface PlannedEntry {
@@ -44,6 +46,8 @@ export interface PlannedEntry {
 export interface SkippedEntry {
   readonly customer: CustomerAging;
   readonly reason: string;
+  /** Set when the customer is blocked by a letter whose outcome is unknown (SPEC §4 rule 1). */
+  readonly unknownKey?: string;
 }
 
 export interface Plan {
@@ -145,6 +149,18 @@ export function planLetters(report: AgingReport, journal: Pick<Journal, 'records
     }
     const past = pastLetters(journal, c).filter((p) => p.level > 0);
     const decision = decideLevel(view, past, valid, s.asOf, s);
+    const last = past[past.length - 1];
+    if (!decision.send && decision.rule === 1 && last) {
+      if (s.resendUnknown) {
+        // The same letter again: same key, so the same Message-ID (the receiver can de-duplicate).
+        const rule: LevelRule = s.levels[last.level - 1] ?? s.levels[s.levels.length - 1]!;
+        const items = [...view.dunnable, ...view.credits];
+        letters.push({ customer: c, view, lang, level: last.level, kind: rule.template, newCycle: false, cycle: last.cycle ?? last.key, key: last.key, items, to: valid, invalidAddresses: invalid });
+      } else {
+        skipped.push({ customer: c, reason: decision.reason, unknownKey: last.key });
+      }
+      continue;
+    }
     if (!decision.send) {
       skipped.push({ customer: c, reason: decision.reason });
       continue;
@@ -152,7 +168,6 @@ export function planLetters(report: AgingReport, journal: Pick<Journal, 'records
     const rule: LevelRule = s.levels[decision.level - 1]!;
     const items = [...view.dunnable, ...view.credits];
     const key = keyOf(c, decision.level, s.asOf, items);
-    const last = past[past.length - 1];
     const cycle = decision.newCycle || !last ? key : (last.cycle ?? last.key);
     letters.push({ customer: c, view, lang, level: decision.level, kind: rule.template, newCycle: decision.newCycle, cycle, key, items, to: valid, invalidAddresses: invalid });
   }
