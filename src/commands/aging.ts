@@ -7,7 +7,7 @@ import type { Basis } from '../core/ledger.js';
 import { UsageError } from '../errors.js';
 import { formatDiagnostic } from '../ledger/diagnostics.js';
 import { rejectedSummary, type LedgerRead } from '../ledger/read.js';
-import { addLedgerOptions, loadLedger, parseAsOf, parseBuckets, requireUsableRows, type LedgerOptions, type RunContext } from './common.js';
+import { addLedgerOptions, itemsAsOf, loadLedger, parseAsOf, parseBuckets, requireUsableRows, type LedgerOptions, type RunContext } from './common.js';
 
 interface AgingFlags extends LedgerOptions {
   asOf?: string;
@@ -58,12 +58,14 @@ export function agingCommand(ctx: RunContext): Command {
     const format = formatFor(flags);
     if (flags.output && resolve(flags.output) === resolve(ledger)) throw new UsageError(`-o ${flags.output}: that is the ledger itself; nothing the tool reads is ever overwritten`);
     const asOf = parseAsOf(flags.asOf, ctx.today);
-    const { config, read, lang, locale } = await loadLedger(ledger, flags, ctx);
+    const loaded = await loadLedger(ledger, flags, ctx);
+    const { config, read, lang, locale } = loaded;
     requireUsableRows(read);
     const bounds = parseBuckets(flags.buckets, config);
-    let report = ageLedger(read.invoices, { asOf, basis: flags.basis, bounds, criticalDays: config.criticalDays });
+    const asOfItems = itemsAsOf(loaded, asOf);
+    let report = ageLedger(asOfItems.items, { asOf, basis: flags.basis, bounds, criticalDays: config.criticalDays });
     if (flags.criticalOnly) report = criticalOnly(report);
-    const warnings = reportWarnings(read);
+    const warnings = [...reportWarnings(read), ...asOfItems.warnings, ...asOfItems.rejected.map((d) => `payment rejected: ${formatDiagnostic(d)}`)];
     const g = ctx.global();
     const { renderReport } = await import('../render/index.js');
     const color = g.color && !flags.output && format === 'table' && Boolean(ctx.stdout.isTTY);
@@ -80,6 +82,7 @@ export function agingCommand(ctx: RunContext): Command {
     if (!g.quiet) {
       const rejected = rejectedSummary(read);
       if (rejected) ctx.stderr.write(`warning: ${rejected}\n`);
+      for (const d of asOfItems.rejected) ctx.stderr.write(`warning: payment rejected: ${formatDiagnostic(d)}\n`);
     }
   });
 }

@@ -87,10 +87,16 @@ export function checkCommand(ctx: RunContext): Command {
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'));
   addLedgerOptions(cmd);
   return cmd.action(async (ledger: string, flags: CheckFlags) => {
-    const { read } = await loadLedger(ledger, flags, ctx);
+    const { read, payments } = await loadLedger(ledger, flags, ctx);
     ctx.stdout.write(flags.format === 'json' ? checkJson(read) : checkText(read));
-    if (read.stats.rejectedRows > 0) {
-      throw new InputError(`${read.file}: ${read.stats.rejectedRows} row(s) rejected (listed above)`);
+    if (payments && flags.format !== 'json') {
+      const lines = ['', `Payments: ${payments.file}: ${payments.payments.length} payment(s) read, ${payments.rejected.length} rejected`];
+      for (const d of payments.rejected) lines.push(`  ${formatDiagnostic(d)}`);
+      ctx.stdout.write(`${lines.join('\n')}\n`);
+    }
+    const rejected = read.stats.rejectedRows + (payments?.rejected.length ?? 0);
+    if (rejected > 0) {
+      throw new InputError(`${read.file}: ${rejected} row(s) rejected (listed above)`);
     }
   });
 }

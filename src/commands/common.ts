@@ -4,11 +4,14 @@ import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config.js';
 import { validateBounds } from '../core/aging.js';
-import { parseIsoDay, type Day } from '../core/dates.js';
+import { isoOfDay, parseIsoDay, type Day } from '../core/dates.js';
 import { InputError, UsageError } from '../errors.js';
 import { formatDiagnostic } from '../ledger/diagnostics.js';
 import { isField, type Field } from '../ledger/columns.js';
-import { readLedger, type LedgerRead } from '../ledger/read.js';
+import { readLedger, readPayments, type LedgerRead, type PaymentsRead, type ReadOptions } from '../ledger/read.js';
+import { applyPayments } from '../core/payments.js';
+import type { Invoice } from '../core/ledger.js';
+import type { Diagnostic } from '../ledger/diagnostics.js';
 import type { DateOrder } from '../ledger/values.js';
 
 export interface GlobalOptions {
@@ -36,6 +39,7 @@ export interface LedgerOptions {
   config?: string;
   currency?: string;
   lang?: string;
+  payments?: string;
 }
 
 export function addLedgerOptions(cmd: Command): Command {
@@ -48,6 +52,7 @@ export function addLedgerOptions(cmd: Command): Command {
     .option('--delimiter <char>', 'CSV delimiter (default: detected among , ; tab |)')
     .option('--config <file>', 'configuration file (default: dunning.config.json beside the ledger)')
     .option('--currency <code>', 'currency of amounts when the ledger has no currency column (ISO code, e.g. MXN)')
+    .option('--payments <file>', 'a payments sheet (invoice, date, amount) applied to the ledger as of --as-of')
     .addOption(new Option('--lang <lang>', 'language of the output').choices(['es', 'en']));
 }
 
@@ -100,6 +105,7 @@ export interface LoadedLedger {
   readonly config: Config;
   readonly clientDir: string;
   readonly read: LedgerRead;
+  readonly payments: PaymentsRead | null;
   readonly lang: 'es' | 'en';
   readonly locale: string;
 }
@@ -111,9 +117,9 @@ export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: R
   if (opts.currency !== undefined && !/^[A-Za-z]{3}$/.test(opts.currency)) throw new UsageError(`--currency ${opts.currency}: use an ISO currency code like MXN, USD, EUR`);
   const flagMap = parseMapFlags(opts.map ?? []);
   const map = { ...config.columns, ...flagMap };
-  const read = await readLedger(ledgerPath, {
+  const readOpts: ReadOptions = {
     map,
-    mapSource: (f) => (flagMap[f] !== undefined ? `--map ${f}=${flagMap[f]}` : `config columns.${f} = "${config.columns[f]}"`),
+    mapSource: (f: Field) => (flagMap[f] !== undefined ? `--map ${f}=${flagMap[f]}` : `config columns.${f} = "${config.columns[f]}"`),
     sheet: opts.sheet ?? null,
     dateOrder: (opts.dateOrder as DateOrder | undefined) ?? config.dateOrder,
     decimal: (opts.decimal as ',' | '.' | undefined) ?? config.decimal,
@@ -121,9 +127,11 @@ export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: R
     delimiter: opts.delimiter ?? null,
     defaultCurrency: opts.currency?.toUpperCase() ?? config.currency ?? 'XXX',
     defaultTermsDays: config.defaultTermsDays,
-  });
+  };
+  const read = await readLedger(ledgerPath, readOpts);
+  const payments = opts.payments ? await readPayments(resolve(opts.payments), { ...readOpts, sheet: null, dateOrder: readOpts.dateOrder ?? read.dateOrder.order }) : null;
   const lang = resolveLang(opts.lang, config, ctx.env);
-  return { config, clientDir, read, lang, locale: resolveLocale(lang, config) };
+  return { config, clientDir, read, payments, lang, locale: resolveLocale(lang, config) };
 }
 
 /** SPEC §1: "no usable rows" is an input error (exit 3), not an empty report. */
@@ -131,4 +139,23 @@ export function requireUsableRows(read: LedgerRead): void {
   if (read.invoices.length > 0 || read.stats.rejectedRows === 0) return;
   const first = read.rejected[0];
   throw new InputError(`${read.file}: no usable rows: all ${read.stats.rejectedRows} row(s) were rejected${first ? `; first: ${formatDiagnostic(first)}` : ''} (dunning check for the list)`);
+}
+
+export interface ItemsAsOf {
+  readonly items: readonly Invoice[];
+  /** Payment rows that could not be read or placed: they count as rejected rows (SPEC §2). */
+  readonly rejected: readonly Diagnostic[];
+  readonly warnings: readonly string[];
+}
+
+/** The ledger's items on the as-of date, with the payments sheet applied when there is one. */
+export function itemsAsOf(loaded: LoadedLedger, asOf: Day): ItemsAsOf {
+  const { read, payments } = loaded;
+  if (!payments) return { items: read.invoices, rejected: [], warnings: [] };
+  const result = applyPayments(read.invoices, payments.payments, asOf, payments.file);
+  const problems: Diagnostic[] = result.problems.map((p) => ({
+    code: 'unmatched-payment', severity: 'error', file: payments.file, sheet: null, row: p.payment.row, column: null, value: null, message: p.message,
+  }));
+  const warnings = [`${payments.file}: ${result.applied} payment(s) applied as of ${isoOfDay(asOf)}, ${result.unapplied} left unapplied (shown as credits); the ledger's paid and balance columns are not used with --payments`];
+  return { items: result.items, rejected: [...payments.rejected, ...problems], warnings };
 }

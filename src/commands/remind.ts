@@ -22,7 +22,7 @@ import { acquireLock } from '../mail/lock.js';
 import { buildRawMessage, openSender, resolveSmtpSettings, type Sender } from '../mail/smtp.js';
 import { formatAmount, printable } from '../render/format.js';
 import { writeFileAtomic } from '../render/output.js';
-import { addLedgerOptions, loadLedger, parseAsOf, parseBuckets, requireUsableRows, type LedgerOptions, type RunContext } from './common.js';
+import { addLedgerOptions, itemsAsOf, loadLedger, parseAsOf, parseBuckets, requireUsableRows, type LedgerOptions, type RunContext } from './common.js';
 
 interface RemindFlags extends LedgerOptions {
   asOf?: string;
@@ -208,7 +208,10 @@ export function remindCommand(ctx: RunContext): Command {
   return cmd.action(async (ledger: string, flags: RemindFlags) => {
     const g = ctx.global();
     const asOf = parseAsOf(flags.asOf, ctx.today);
-    const { config, clientDir, read, lang } = await loadLedger(ledger, flags, ctx);
+    const loaded = await loadLedger(ledger, flags, ctx);
+    const { config, clientDir, read, lang } = loaded;
+    const asOfItems = itemsAsOf(loaded, asOf);
+    const rejectedRows = read.stats.rejectedRows + asOfItems.rejected.length;
     requireUsableRows(read);
     const bounds = parseBuckets(undefined, config);
     const filter = flags.bucket === undefined ? null : parseBucketFilter(flags.bucket, bounds);
@@ -221,8 +224,8 @@ export function remindCommand(ctx: RunContext): Command {
     if (flags.send && !flags.yes && !process.stdin.isTTY) throw new UsageError('--send without a terminal (cron) needs --yes');
 
     // Guards before anything is decided or sent (SPEC §2, §5).
-    if (flags.send && read.stats.rejectedRows > 0 && !flags.allowRejected) {
-      throw new InputError(`${read.file}: ${read.stats.rejectedRows} row(s) rejected — a rejected credit must not turn into a wrong letter; fix them (dunning check ${ledger}) or pass --allow-rejected`);
+    if (flags.send && rejectedRows > 0 && !flags.allowRejected) {
+      throw new InputError(`${read.file}: ${rejectedRows} row(s) rejected — a rejected credit must not turn into a wrong letter; fix them (dunning check ${ledger}) or pass --allow-rejected`);
     }
     if (flags.send && !flags.allowStale) {
       const age = ctx.today - dayOfLocalDate((await stat(ledger)).mtime);
@@ -230,14 +233,14 @@ export function remindCommand(ctx: RunContext): Command {
         throw new InputError(`${read.file}: last modified ${age} days ago (maxLedgerAgeDays ${config.maxLedgerAgeDays}) — customers who paid since must not get a letter; export a fresh ledger or pass --allow-stale`);
       }
     }
-    if (!g.quiet && read.stats.rejectedRows > 0) ctx.stderr.write(`warning: ${read.stats.rejectedRows} row(s) rejected (dunning check ${ledger})\n`);
+    if (!g.quiet && rejectedRows > 0) ctx.stderr.write(`warning: ${rejectedRows} row(s) rejected (dunning check ${ledger}${flags.payments ? ` --payments ${flags.payments}` : ''})\n`);
 
     const lock = flags.send ? await acquireLock(clientDir, { onWarning: (m) => ctx.stderr.write(`warning: ${m}\n`) }) : null;
     let sender: Sender | null = null;
     try {
       const journal = await openJournal(clientDir);
       for (const w of journal.warnings) ctx.stderr.write(`warning: ${w}\n`);
-      const report = ageLedger(read.invoices, { asOf, basis: 'due', bounds, criticalDays: config.criticalDays });
+      const report = ageLedger(asOfItems.items, { asOf, basis: 'due', bounds, criticalDays: config.criticalDays });
       const plan = planLetters(report, journal, {
         asOf, bounds, criticalDays: config.criticalDays, upcomingDays: config.upcomingDays, filter, customer: flags.customer ?? null,
         doNotContact: config.doNotContact, lang, levels: levelsOf(config), minDaysBetween: config.minDaysBetween,

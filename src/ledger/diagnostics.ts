@@ -3,7 +3,7 @@
 
 export type DiagnosticCode =
   | 'bad-date' | 'bad-amount' | 'bad-flag' | 'bad-currency' | 'bad-terms' | 'bad-cell'
-  | 'missing-value' | 'extra-fields' | 'conflicting-duplicate' | 'mixed-date-order'
+  | 'missing-value' | 'extra-fields' | 'conflicting-duplicate' | 'mixed-date-order' | 'unmatched-payment'
   // warnings
   | 'due-before-invoice' | 'lines-collapsed' | 'instalments' | 'credits' | 'missing-email' | 'invalid-email'
   | 'unknown-status' | 'not-receivable' | 'summary-row' | 'note-row' | 'mixed-date-cells' | 'column-conflict';

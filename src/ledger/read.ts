@@ -11,7 +11,8 @@ import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
 import { formatDiagnostic } from './diagnostics.js';
 import { classifyStatus, parseAmount, parseCurrency, parseDate, parseFlag, parseTermsDays, type DateOrder, type StatusKind } from './values.js';
 import type { Cell, RawRow, RowSource, SheetInfo } from './table.js';
-import { cellLabel, openTable, type TableOptions } from './source.js';
+import { cellLabel, openTable, type Requirement } from './source.js';
+import type { Payment } from '../core/payments.js';
 
 export interface ReadOptions {
   /** field → header text, from --map and the config's `columns`. */
@@ -25,6 +26,8 @@ export interface ReadOptions {
   readonly delimiter?: string | null;
   readonly defaultCurrency: string;
   readonly defaultTermsDays: number;
+  /** 'payments': a payments sheet (--payments): invoice or customer, a date and an amount per row. */
+  readonly mode?: 'ledger' | 'payments';
 }
 
 export interface ReadStats {
@@ -289,14 +292,8 @@ class RowReader {
       language: this.text('language'),
       segment: this.text('segment'),
     };
-    if (nameText === null && idText === null) this.fail(this.col.customer ? 'customer' : 'customerId', 'missing-value', 'is empty: every row needs a customer', null);
-    if (invoiceText === null) this.fail('invoice', 'missing-value', 'is empty: every row needs an invoice number', null);
-    if (fields.amount === null && fields.balance === null && !this.rowErrors.some((e) => e.code === 'bad-amount' || e.code === 'bad-cell')) {
-      this.fail(this.col.balance && !this.col.amount ? 'balance' : 'amount', 'missing-value', 'is empty: every row needs an amount', null);
-    }
-    if (fields.invoiceDate === null && fields.dueDate === null && !this.rowErrors.some((e) => e.code === 'bad-date' || e.code === 'bad-cell')) {
-      this.fail(this.col.invoiceDate ? 'invoiceDate' : 'dueDate', 'missing-value', 'is empty: every row needs an invoice or due date', null);
-    }
+    if (this.opts.mode === 'payments') this.checkPayment(fields, nameText ?? idText);
+    else this.checkInvoice(fields, nameText ?? idText);
     if (this.rowErrors.length) {
       this.rejected.push(...this.rowErrors);
       this.stats.rejectedRows++;
@@ -307,6 +304,25 @@ class RowReader {
       return;
     }
     this.rows.push(fields);
+  }
+
+  private checkPayment(fields: RowFields, customer: string | null): void {
+    const badCell = (code: DiagnosticCode) => this.rowErrors.some((e) => e.code === code || e.code === 'bad-cell');
+    if (customer === null && !fields.invoice) this.fail(this.col.invoice ? 'invoice' : 'customer', 'missing-value', 'is empty: a payment needs the invoice it pays or the customer who paid', null);
+    if (fields.amount === null && fields.paid === null && fields.balance === null && !badCell('bad-amount')) this.fail(this.col.paid ? 'paid' : 'amount', 'missing-value', 'is empty: a payment needs an amount', null);
+    if (fields.paidDate === null && fields.invoiceDate === null && fields.dueDate === null && !badCell('bad-date')) this.fail(this.col.paidDate ? 'paidDate' : 'invoiceDate', 'missing-value', 'is empty: a payment needs a date', null);
+  }
+
+  private checkInvoice(fields: RowFields, customer: string | null): void {
+    const invoiceText = fields.invoice || null;
+    if (customer === null) this.fail(this.col.customer ? 'customer' : 'customerId', 'missing-value', 'is empty: every row needs a customer', null);
+    if (invoiceText === null) this.fail('invoice', 'missing-value', 'is empty: every row needs an invoice number', null);
+    if (fields.amount === null && fields.balance === null && !this.rowErrors.some((e) => e.code === 'bad-amount' || e.code === 'bad-cell')) {
+      this.fail(this.col.balance && !this.col.amount ? 'balance' : 'amount', 'missing-value', 'is empty: every row needs an amount', null);
+    }
+    if (fields.invoiceDate === null && fields.dueDate === null && !this.rowErrors.some((e) => e.code === 'bad-date' || e.code === 'bad-cell')) {
+      this.fail(this.col.invoiceDate ? 'invoiceDate' : 'dueDate', 'missing-value', 'is empty: every row needs an invoice or due date', null);
+    }
   }
 
   /** Settles day/month order from the whole file (SPEC §2). */
@@ -345,6 +361,13 @@ class RowReader {
   }
 }
 
+/** The grouping key: the customer id unless generic (SPEC §2), else the normalized name. */
+function customerKeyOf(name: string, customerId: string | null): string {
+  const id = customerId ? normalizeId(customerId) : null;
+  const generic = id !== null && (GENERIC_IDS.has(id) || /^CONSUMIDOR ?FINAL$/i.test(customerId ?? ''));
+  return id !== null && !generic ? `id:${id}` : `name:${normalizeName(name || customerId || '')}`;
+}
+
 /** Turns settled row fields into items; rows that cannot be settled become diagnostics. */
 function toInvoices(reader: RowReader, order: DateOrder | null, opts: ReadOptions): Invoice[] {
   const out: Invoice[] = [];
@@ -365,9 +388,7 @@ function toInvoices(reader: RowReader, order: DateOrder | null, opts: ReadOption
     if (invoiceDate !== null && dueDate < invoiceDate && open >= 0) {
       reader.warn('due-before-invoice', r.row, `due date ${isoOfDay(dueDate)} is before the invoice date ${isoOfDay(invoiceDate)}`);
     }
-    const id = r.customerId ? normalizeId(r.customerId) : null;
-    const generic = id !== null && (GENERIC_IDS.has(id) || /^CONSUMIDOR ?FINAL$/i.test(r.customerId ?? ''));
-    const customerKey = id !== null && !generic ? `id:${id}` : `name:${normalizeName(r.customer || r.customerId || '')}`;
+    const customerKey = customerKeyOf(r.customer, r.customerId);
     if (open < 0 || amount < 0) reader.stats.credits++;
     out.push({
       customerKey,
@@ -507,4 +528,41 @@ export function rejectedSummary(read: LedgerRead): string | null {
   if (read.stats.rejectedRows === 0) return null;
   const first = read.rejected[0];
   return `${read.stats.rejectedRows} row(s) rejected (run \`dunning check ${read.path}\` for the list)${first ? `; first: ${formatDiagnostic(first)}` : ''}`;
+}
+
+const PAYMENT_FIELDS: readonly Requirement[] = [
+  { anyOf: ['invoice', 'customer', 'customerId'], what: 'the invoice paid (or the customer who paid)' },
+  { anyOf: ['paid', 'amount', 'balance'], what: 'the amount paid' },
+  { anyOf: ['paidDate', 'invoiceDate', 'dueDate'], what: 'the payment date' },
+];
+
+export interface PaymentsRead {
+  readonly file: string;
+  readonly payments: readonly Payment[];
+  readonly rejected: readonly Diagnostic[];
+  readonly warnings: readonly Diagnostic[];
+}
+
+/** Reads a payments sheet (--payments FILE): invoice and/or customer, date, amount per row. */
+export async function readPayments(path: string, opts: ReadOptions): Promise<PaymentsRead> {
+  const table = await openTable(path, { ...opts, map: {} }, PAYMENT_FIELDS);
+  const reader = new RowReader(table.source, table.mapping.choices, { ...opts, mode: 'payments' });
+  for await (const r of table.rows) reader.accept(r);
+  const { order } = reader.resolveDateOrder();
+  const payments: Payment[] = [];
+  for (const r of reader.rows) {
+    const amount = reader.pick(r.paid, order) ?? reader.pick(r.amount, order) ?? reader.pick(r.balance, order) ?? 0;
+    const date = reader.pick(r.paidDate, order) ?? reader.pick(r.invoiceDate, order) ?? reader.pick(r.dueDate, order)!;
+    const named = r.customer || r.customerId;
+    payments.push({
+      customerKey: named ? customerKeyOf(r.customer, r.customerId) : null,
+      customer: named || null,
+      invoice: r.invoice || null,
+      date,
+      amount: Math.abs(amount),
+      currency: reader.col.currency ? r.currency : null,
+      row: r.row,
+    });
+  }
+  return { file: table.source.file, payments, rejected: reader.rejected, warnings: reader.warnings };
 }
