@@ -3,6 +3,7 @@
 import { extname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ageLedger, criticalOnly } from '../core/aging.js';
+import { averageDaysLate, currencyMetrics } from '../core/metrics.js';
 import type { Basis } from '../core/ledger.js';
 import { UsageError } from '../errors.js';
 import { formatDiagnostic } from '../ledger/diagnostics.js';
@@ -64,6 +65,13 @@ export function agingCommand(ctx: RunContext): Command {
     const bounds = parseBuckets(flags.buckets, config);
     const asOfItems = itemsAsOf(loaded, asOf);
     let report = ageLedger(asOfItems.items, { asOf, basis: flags.basis, bounds, criticalDays: config.criticalDays });
+    // Metrics over the whole portfolio, before --critical-only narrows the rows.
+    const paidDatesKnown = Boolean(loaded.payments) || read.mapping.choices.some((c) => c.field === 'paidDate');
+    report = {
+      ...report,
+      metrics: currencyMetrics(asOfItems.items, report, { asOf, criticalDays: config.criticalDays, periodDays: 30, hasPaidDates: paidDatesKnown }),
+      ...(paidDatesKnown ? { daysLate: averageDaysLate(asOfItems.items, asOf) } : {}),
+    };
     if (flags.criticalOnly) report = criticalOnly(report);
     const warnings = [...reportWarnings(read), ...asOfItems.warnings, ...asOfItems.rejected.map((d) => `payment rejected: ${formatDiagnostic(d)}`)];
     const g = ctx.global();

@@ -3,6 +3,7 @@
 import type { Day } from './dates.js';
 import { openAsOf, type Basis, type Invoice } from './ledger.js';
 import type { Minor } from './money.js';
+import type { CurrencyMetrics } from './metrics.js';
 
 export interface AgingOptions {
   readonly asOf: Day;
@@ -61,6 +62,10 @@ export interface AgingReport {
   readonly bucketLabels: readonly string[];
   readonly customers: readonly CustomerAging[];
   readonly totals: readonly CurrencyTotals[];
+  /** Collection metrics per currency (core/metrics.ts), when computed. */
+  readonly metrics?: readonly CurrencyMetrics[];
+  /** Amount-weighted average days late per customer id (`customerKey\u0000currency`), when the ledger has paid dates. */
+  readonly daysLate?: ReadonlyMap<string, number>;
 }
 
 /** [30, 60, 90] → ["current", "1-30", "31-60", "61-90", "90+"]. */

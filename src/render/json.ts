@@ -3,6 +3,7 @@
 import type { AgingReport, CustomerAging, CurrencyTotals } from '../core/aging.js';
 import { isoOfDay } from '../core/dates.js';
 import { currencyExponent, minorToMajor, type Minor } from '../core/money.js';
+import type { CurrencyMetrics } from '../core/metrics.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -19,6 +20,8 @@ export interface JsonCustomer {
   invoices: number;
   critical: boolean;
   criticalAmount: number;
+  /** Amount-weighted average days late of settled invoices; null without paid dates. */
+  averageDaysLate: number | null;
 }
 
 export interface JsonTotals {
@@ -28,6 +31,13 @@ export interface JsonTotals {
   customers: number;
   criticalCustomers: number;
   criticalAmount: number;
+  /** Days sales outstanding, countback method. */
+  dso: number | null;
+  /** Share (0..1) of the open balance more than criticalDays past due. */
+  atRiskRate: number | null;
+  /** Collection effectiveness index (percent) over ceiPeriod; null without paid dates. */
+  cei: number | null;
+  ceiPeriod: { from: string; to: string } | null;
 }
 
 export interface JsonReport {
@@ -51,7 +61,7 @@ function bucketAmounts(labels: readonly string[], values: readonly Minor[], curr
   return out;
 }
 
-export function jsonCustomer(c: CustomerAging, labels: readonly string[]): JsonCustomer {
+export function jsonCustomer(c: CustomerAging, labels: readonly string[], daysLate?: ReadonlyMap<string, number>): JsonCustomer {
   return {
     customer: c.customer,
     customerId: c.customerId,
@@ -63,10 +73,11 @@ export function jsonCustomer(c: CustomerAging, labels: readonly string[]): JsonC
     invoices: c.items.length,
     critical: c.critical,
     criticalAmount: major(c.criticalAmount, c.currency),
+    averageDaysLate: daysLate?.get(c.id) ?? null,
   };
 }
 
-export function jsonTotals(t: CurrencyTotals, labels: readonly string[]): JsonTotals {
+export function jsonTotals(t: CurrencyTotals, labels: readonly string[], metrics?: CurrencyMetrics): JsonTotals {
   return {
     currency: t.currency,
     balance: major(t.balance, t.currency),
@@ -74,7 +85,15 @@ export function jsonTotals(t: CurrencyTotals, labels: readonly string[]): JsonTo
     customers: t.customers,
     criticalCustomers: t.criticalCustomers,
     criticalAmount: major(t.criticalAmount, t.currency),
+    dso: metrics?.dso ?? null,
+    atRiskRate: t.balance > 0 ? round4(t.criticalAmount / t.balance) : null,
+    cei: metrics?.cei ?? null,
+    ceiPeriod: metrics?.ceiPeriod ? { from: isoOfDay(metrics.ceiPeriod.from), to: isoOfDay(metrics.ceiPeriod.to) } : null,
   };
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10000) / 10000;
 }
 
 export function toJsonReport(report: AgingReport, warnings: readonly string[]): JsonReport {
@@ -85,8 +104,8 @@ export function toJsonReport(report: AgingReport, warnings: readonly string[]): 
     basis: report.basis,
     criticalDays: report.criticalDays,
     buckets: [...labels],
-    customers: report.customers.map((c) => jsonCustomer(c, labels)),
-    totals: report.totals.map((t) => jsonTotals(t, labels)),
+    customers: report.customers.map((c) => jsonCustomer(c, labels, report.daysLate)),
+    totals: report.totals.map((t) => jsonTotals(t, labels, report.metrics?.find((m) => m.currency === t.currency))),
     warnings: [...warnings],
   };
 }

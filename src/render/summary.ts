@@ -34,7 +34,24 @@ export function summaryLine(t: CurrencyTotals, lang: Lang, locale: string): stri
   return parts.join(' · ');
 }
 
-/** One summary line per currency, in the report's totals order. */
+/** "DSO 45.5 days · CEI 69.2%" for one currency, or null when no metric is known. */
+export function metricsLine(report: AgingReport, currency: string, lang: Lang, locale: string): string | null {
+  const m = report.metrics?.find((x) => x.currency === currency);
+  if (!m || (m.dso === null && m.cei === null)) return null;
+  const parts: string[] = [];
+  if (m.dso !== null) parts.push(`DSO ${formatNumberText(m.dso, locale)} ${lang === 'es' ? 'días' : 'days'}`);
+  if (m.cei !== null) parts.push(`CEI ${formatNumberText(m.cei, locale)}%${lang === 'es' ? ' (últimos 30 días)' : ' (last 30 days)'}`);
+  return `${currency}: ${parts.join(' · ')}`;
+}
+
+function formatNumberText(n: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(n);
+}
+
+/** One summary line per currency (and its metrics line, when known), in the report's totals order. */
 export function summaryLines(report: AgingReport, lang: Lang, locale: string): string[] {
-  return report.totals.map((t) => summaryLine(t, lang, locale));
+  return report.totals.flatMap((t) => {
+    const metrics = metricsLine(report, t.currency, lang, locale);
+    return metrics ? [summaryLine(t, lang, locale), metrics] : [summaryLine(t, lang, locale)];
+  });
 }

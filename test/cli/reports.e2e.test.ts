@@ -222,7 +222,7 @@ describe.concurrent('dunning aging --format md and -o report.json', () => {
     const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as JsonReport;
     expect(report.asOf).toBe('2024-05-31');
     expect(customerEntry(report, 'Zeta', 'USD')).toMatchObject({ balance: -75.5, buckets: buckets(DEFAULT_BUCKETS, [0, -75.5, 0, 0, 0]), oldestDaysOverdue: null, critical: false });
-    expect(report.totals).toEqual([
+    expect(report.totals).toMatchObject([
       { currency: 'USD', balance: 1924.5, buckets: buckets(DEFAULT_BUCKETS, [300, 124.5, 1400, 0, 100]), customers: 5, criticalCustomers: 1, criticalAmount: 100 },
     ]);
     expect(await listDir(dir)).toEqual(['ledger.csv', 'report.json']);
