@@ -3,7 +3,7 @@
 // `dunning check` can explain it. `--map field=Header` and the config's `columns` win.
 
 export const FIELDS = [
-  'customer', 'customerId', 'invoice', 'amount', 'paid', 'balance', 'invoiceDate', 'dueDate', 'paidDate',
+  'customer', 'customerId', 'invoice', 'series', 'amount', 'paid', 'balance', 'invoiceDate', 'dueDate', 'paidDate',
   'termsDays', 'status', 'disputed', 'currency', 'email', 'phone', 'contact', 'salesRep', 'language', 'segment',
 ] as const;
 export type Field = (typeof FIELDS)[number];
@@ -18,50 +18,55 @@ type Lang = 'English' | 'Spanish' | 'Portuguese' | 'German' | 'French';
 // Written naturally; they are normalized like headers before matching.
 const SYNONYMS: Readonly<Record<Field, Readonly<Partial<Record<Lang, readonly string[]>>>>> = {
   customer: {
-    Spanish: ['Cliente', 'Razón social', 'Nombre del cliente', 'Nombre cliente', 'Deudor', 'Nombre', 'Empresa'],
-    English: ['Customer', 'Customer name', 'Client', 'Client name', 'Debtor', 'Account name', 'Company', 'Name', 'Contact name', 'Bill to'],
+    Spanish: ['Cliente', 'Razón social', 'Nombre del cliente', 'Nombre cliente', 'Deudor', 'Nombre', 'Empresa', 'Nombre tercero', 'Tercero', 'Nombre del tercero'],
+    English: ['Customer', 'Customer name', 'Client', 'Client name', 'Debtor', 'Account name', 'Company', 'Name', 'Contact name', 'Bill to', 'Customer full name', 'Full name', 'Partner', 'Party', 'Party name'],
     Portuguese: ['Nome do cliente', 'Devedor', 'Razão social'],
     German: ['Kunde', 'Kundenname', 'Debitor', 'Firma'],
     French: ['Client', 'Nom du client', 'Débiteur', 'Raison sociale'],
   },
   customerId: {
-    Spanish: ['RFC', 'NIT', 'CUIT', 'CUIL', 'RUT', 'RUC', 'CIF', 'NIF', 'Cédula', 'Código cliente', 'Clave cliente', 'Id cliente', 'No. cliente', 'Número de cliente', 'Identificación'],
-    English: ['Customer id', 'Customer code', 'Customer number', 'Customer no', 'Client id', 'Account number', 'Account code', 'Tax id', 'VAT number'],
+    Spanish: ['RFC', 'NIT', 'CUIT', 'CUIL', 'RUT', 'RUC', 'CIF', 'NIF', 'Cédula', 'Código cliente', 'Clave cliente', 'Id cliente', 'No. cliente', 'Número de cliente', 'Identificación', 'NIT tercero', 'Identificación tercero', 'Nit del tercero'],
+    English: ['Customer id', 'Customer code', 'Customer number', 'Customer no', 'Client id', 'Account number', 'Tax id', 'VAT number'],
     Portuguese: ['CNPJ', 'CPF', 'Código do cliente'],
     German: ['Kundennummer', 'Debitorennummer', 'USt-IdNr'],
     French: ['Numéro client', 'Code client', 'SIRET', 'Numéro de TVA'],
   },
   invoice: {
-    Spanish: ['Factura', 'Folio', 'No. factura', 'Número de factura', 'Num factura', 'Nro factura', 'Comprobante', 'Número de comprobante', 'Documento', 'No. documento', 'Número de documento', 'Serie y folio'],
-    English: ['Invoice', 'Invoice number', 'Invoice no', 'Invoice #', 'Invoice id', 'Inv no', 'Document number', 'Doc no', 'Num', 'Number', 'Reference', 'Bill number'],
+    Spanish: ['Factura', 'Folio', 'No. factura', 'Número de factura', 'Num factura', 'Nro factura', 'Comprobante', 'Número de comprobante', 'Documento', 'No. documento', 'Número de documento', 'Serie y folio', 'Número'],
+    English: ['Invoice', 'Invoice number', 'Invoice no', 'Invoice #', 'Invoice id', 'Inv no', 'Document number', 'Doc no', 'Num', 'Number', 'Reference', 'Bill number', 'Journal entry', 'Voucher no', 'Voucher number', 'Invoice no.'],
     Portuguese: ['Fatura', 'Número da fatura', 'Nota fiscal', 'NF'],
     German: ['Rechnung', 'Rechnungsnummer', 'Rechnungs-Nr', 'Beleg', 'Belegnummer'],
     French: ['Facture', 'Numéro de facture', 'N° facture', 'Pièce'],
   },
+  series: {
+    Spanish: ['Serie', 'Prefijo', 'Serie factura'],
+    English: ['Series', 'Prefix', 'Invoice prefix', 'Invoice series'],
+    Portuguese: ['Série'],
+  },
   amount: {
     Spanish: ['Importe', 'Monto', 'Total', 'Total factura', 'Importe total', 'Monto total', 'Valor', 'Valor total', 'Importe factura'],
-    English: ['Amount', 'Invoice amount', 'Total', 'Invoice total', 'Total amount', 'Gross amount', 'Original amount'],
+    English: ['Amount', 'Invoice amount', 'Total', 'Invoice total', 'Total amount', 'Gross amount', 'Original amount', 'Invoiced amount', 'Invoice total amount'],
     Portuguese: ['Valor', 'Valor total', 'Montante'],
     German: ['Betrag', 'Rechnungsbetrag', 'Bruttobetrag', 'Summe'],
     French: ['Montant', 'Montant TTC', 'Montant total', 'Total TTC'],
   },
   paid: {
     Spanish: ['Pagado', 'Abonado', 'Abonos', 'Cobrado', 'Monto pagado', 'Importe pagado', 'Pagos'],
-    English: ['Paid', 'Amount paid', 'Paid amount', 'Payments', 'Received', 'Amount received'],
+    English: ['Paid', 'Amount paid', 'Paid amount', 'Payments', 'Received', 'Amount received', 'Invoice amount paid', 'Paid amount'],
     Portuguese: ['Pago', 'Valor pago', 'Recebido'],
     German: ['Bezahlt', 'Gezahlt', 'Zahlungen'],
     French: ['Payé', 'Montant payé', 'Réglé', 'Encaissé'],
   },
   balance: {
     Spanish: ['Saldo', 'Saldo pendiente', 'Saldo actual', 'Pendiente', 'Por cobrar', 'Importe pendiente', 'Adeudo', 'Saldo insoluto'],
-    English: ['Balance', 'Balance due', 'Amount due', 'Open amount', 'Open balance', 'Outstanding', 'Amount outstanding', 'Remaining', 'Due amount'],
+    English: ['Balance', 'Balance due', 'Amount due', 'Open amount', 'Open balance', 'Outstanding', 'Amount outstanding', 'Remaining', 'Due amount', 'Invoice amount due', 'Residual amount', 'Amount residual', 'Outstanding amount', 'Residual'],
     Portuguese: ['Saldo devedor', 'Em aberto', 'Valor em aberto'],
     German: ['Offen', 'Offener Betrag', 'Restbetrag', 'Saldo'],
     French: ['Solde', 'Reste à payer', 'Montant dû', 'Restant dû'],
   },
   invoiceDate: {
-    Spanish: ['Fecha', 'Fecha factura', 'Fecha de factura', 'Fecha de emisión', 'Emisión', 'Fecha documento', 'Fecha de expedición', 'Fecha de elaboración', 'Fecha comprobante'],
-    English: ['Invoice date', 'Date', 'Issue date', 'Issued', 'Document date', 'Doc date', 'Transaction date', 'Txn date', 'Created'],
+    Spanish: ['Fecha', 'Fecha factura', 'Fecha de factura', 'Fecha de emisión', 'Emisión', 'Fecha documento', 'Fecha de expedición', 'Fecha de elaboración', 'Fecha comprobante', 'Creación', 'Fecha de creación'],
+    English: ['Invoice date', 'Date', 'Issue date', 'Issued', 'Document date', 'Doc date', 'Transaction date', 'Txn date', 'Created', 'Date issued', 'Posting date', 'Invoice date issued'],
     Portuguese: ['Data', 'Data de emissão', 'Data da fatura'],
     German: ['Datum', 'Rechnungsdatum', 'Belegdatum'],
     French: ['Date', 'Date de facture', 'Date facture', "Date d'émission"],
@@ -253,6 +258,13 @@ export function matchHeaders(
     notes.delete(column);
     choices.push({ field: syn.field, column, header: headers[column]!, reason: `${syn.lang} synonym '${normalizeHeader(syn.text)}'` });
   }
+  for (const field of FIELDS) {
+    if (fieldsTaken.has(field)) continue;
+    for (const h of suggestHeaders(field, headers, taken)) {
+      const column = headers.indexOf(h);
+      if (!notes.has(column)) notes.set(column, `not used; if it is the ${field}: --map ${field}="${h}"`);
+    }
+  }
   const unused = headers
     .map((header, column) => ({ column, header, note: notes.get(column) ?? 'not used' }))
     .filter((u) => u.header.trim() !== '' && !taken.has(u.column));
@@ -273,3 +285,17 @@ export const REQUIRED: readonly { readonly anyOf: readonly Field[]; readonly wha
   { anyOf: ['amount', 'balance'], what: 'the amount (total or balance)' },
   { anyOf: ['invoiceDate', 'dueDate'], what: 'a date (invoice date or due date)' },
 ];
+
+const TOKENS_OF: ReadonlyMap<Field, ReadonlySet<string>> = new Map(
+  FIELDS.map((f) => [f, new Set(Object.values(SYNONYMS[f]).flat().flatMap((t) => normalizeHeader(t).split(' ')).filter((w) => w.length >= 3))]),
+);
+
+/**
+ * Unused headers that share a word with the field's synonyms ("Fecha límite" for dueDate shares
+ * "fecha"; "Valor neto" for amount shares "valor"): candidates to suggest as --map lines when the
+ * tool could not decide by itself.
+ */
+export function suggestHeaders(field: Field, headers: readonly string[], taken: ReadonlySet<number>): string[] {
+  const tokens = TOKENS_OF.get(field)!;
+  return headers.filter((h, i) => !taken.has(i) && h.trim() !== '' && normalizeHeader(h).split(' ').some((w) => tokens.has(w)));
+}

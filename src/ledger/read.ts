@@ -233,7 +233,10 @@ class RowReader {
     this.current = raw;
     this.rowErrors = [];
     this.stats.dataRows++;
-    const invoiceText = this.text('invoice');
+    const folio = this.text('invoice');
+    const series = this.text('series');
+    // Serie + folio (CFDI, Colombian prefixes): A-1251 and NC-1251 are different documents.
+    const invoiceText = folio !== null && series !== null && !folio.startsWith(series) ? `${series}-${folio}` : folio;
     const nameText = this.text('customer');
     const idText = this.text('customerId');
     if (invoiceText === null && this.rowErrors.length === 0) {
@@ -342,7 +345,8 @@ class RowReader {
     if (mdy) return { order: 'mdy', reason: `month first: row ${mdy.row} has ${mdy.column} ${mdy.text}` };
     if (hasAmbiguous) {
       const r = this.rows.find((x) => isPending(x.invoiceDate) || isPending(x.dueDate) || isPending(x.paidDate))!;
-      throw new InputError(`${this.where()} › row ${r.row}: every date could be day/month or month/day (no day above 12); pass --date-order dmy or --date-order mdy`);
+      const field: Field = isPending(r.invoiceDate) ? 'invoiceDate' : isPending(r.dueDate) ? 'dueDate' : 'paidDate';
+      throw new InputError(`${this.where()} › row ${r.row} › "${this.col[field]?.header ?? field}": every date could be day/month or month/day (no day above 12); pass --date-order dmy or --date-order mdy`);
     }
     return { order: null, reason: 'not needed (no day/month dates)' };
   }

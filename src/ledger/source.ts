@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { isoOfDay } from '../core/dates.js';
 import { InputError, UsageError } from '../errors.js';
-import { headerScore, matchHeaders, synonymsOf, type Field, type HeaderMatch } from './columns.js';
+import { headerScore, matchHeaders, suggestHeaders, synonymsOf, type Field, type HeaderMatch } from './columns.js';
 import { openCsv } from './csv.js';
 import type { Cell, RawRow, RowSource, SheetInfo } from './table.js';
 import { openXlsx } from './xlsx.js';
@@ -159,10 +159,14 @@ export async function openTable(path: string, opts: TableOptions, required: read
     throw new UsageError(`${mapSource(f)}: ${where} has no column "${opts.map[f]}" (headers in row ${headerRow.row}: ${headers.filter(Boolean).join(', ')})`);
   }
   const present = new Set(mapping.choices.map((c) => c.field));
+  const taken = new Set(mapping.choices.map((c) => c.column));
   for (const req of required) {
     if (!req.anyOf.some((f) => present.has(f))) {
       const looked = req.anyOf.flatMap((f) => synonymsOf(f, 4)).join(', ');
-      throw new InputError(`${where}: required column missing: ${req.what}; looked for ${looked} in row ${headerRow.row} (${headers.filter(Boolean).join(', ')}); name it with --map ${req.anyOf[0]}=<your header>`);
+      const field = req.anyOf[0]!;
+      const candidates = suggestHeaders(field, headers, taken);
+      const hint = candidates.length ? `perhaps --map ${field}="${candidates[0]}"` : `name it with --map ${field}="<your header>"`;
+      throw new InputError(`${where}: required column missing: ${req.what}; looked for ${looked} in row ${headerRow.row} (${headers.filter(Boolean).join(', ')}); ${hint}`);
     }
   }
   const rest = head.slice(headerIndex + 1);

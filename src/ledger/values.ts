@@ -175,7 +175,7 @@ export function parseFlag(raw: string): boolean | null {
 
 export type StatusKind = 'open' | 'paid' | 'excluded' | 'unknown';
 
-const EXCLUDED_STATUS = ['draft', 'void', 'voided', 'cancelled', 'canceled', 'deleted', 'borrador', 'anulada', 'anulado', 'cancelada', 'cancelado', 'eliminada', 'rascunho', 'cancelada', 'storniert', 'entwurf', 'annulee', 'annule', 'brouillon'];
+const EXCLUDED_STATUS = ['draft', 'void', 'voided', 'cancelled', 'canceled', 'deleted', 'borrador', 'anulada', 'anulado', 'cancelada', 'cancelado', 'eliminada', 'rascunho', 'cancelada', 'storniert', 'entwurf', 'annulee', 'annule', 'brouillon', 'reversed', 'written off', 'write off', 'castigada', 'revertida'];
 const PAID_STATUS = ['paid', 'pagada', 'pagado', 'cobrada', 'cobrado', 'liquidada', 'saldada', 'paga', 'bezahlt', 'payee', 'closed', 'cerrada', 'fully paid', 'paid in full'];
 const OPEN_STATUS = ['open', 'unpaid', 'overdue', 'sent', 'partial', 'partially paid', 'awaiting payment', 'authorised', 'authorized', 'approved', 'viewed', 'due', 'outstanding', 'posted', 'pending', 'abierta', 'pendiente', 'vencida', 'vencido', 'por cobrar', 'parcial', 'pagada parcialmente', 'parcialmente pagada', 'emitida', 'enviada', 'timbrada', 'vigente', 'aberta', 'vencida', 'offen', 'ouverte', 'impayee', 'en retard', 'retrasada', 'credit', 'credit note', 'nota de credito'];
 
@@ -191,16 +191,25 @@ export function classifyStatus(raw: string): StatusKind {
 
 const CURRENCY_SYMBOLS: Readonly<Record<string, string>> = { '€': 'EUR', '£': 'GBP', 'US$': 'USD', 'U$S': 'USD', 'R$': 'BRL', '¥': 'JPY', 'S/': 'PEN', 'S/.': 'PEN' };
 
+// Currency names as accounting systems print them (CONTPAQi "Peso Mexicano", "Dólar Americano"),
+// accents folded and plural "s" dropped before lookup.
+const CURRENCY_NAMES: Readonly<Record<string, string>> = {
+  'peso mexicano': 'MXN', 'peso colombiano': 'COP', 'peso chileno': 'CLP', 'peso argentino': 'ARS', 'peso uruguayo': 'UYU',
+  'dolar': 'USD', 'dolare': 'USD', 'dollar': 'USD', 'dolar americano': 'USD', 'dolare americano': 'USD', 'dolare estadounidense': 'USD', 'dolar estadounidense': 'USD', 'us dollar': 'USD', 'dolar de eu': 'USD',
+  'euro': 'EUR', 'sol': 'PEN', 'sole': 'PEN', 'real': 'BRL', 'reai': 'BRL', 'libra esterlina': 'GBP', 'pound sterling': 'GBP',
+  'quetzal': 'GTQ', 'quetzale': 'GTQ', 'colon': 'CRC', 'colone': 'CRC', 'guarani': 'PYG', 'guaranie': 'PYG', 'boliviano': 'BOB',
+};
+
 /** A currency cell → ISO code, or null. `$` alone means the default currency when it is a dollar or peso. */
 export function parseCurrency(raw: string, defaultCurrency: string): string | null {
   const s = raw.trim();
   if (/^[A-Za-z]{3}$/.test(s)) return s.toUpperCase();
   if (CURRENCY_SYMBOLS[s]) return CURRENCY_SYMBOLS[s]!;
   if (s === '$' && /^(USD|MXN|COP|ARS|CLP|CAD|AUD|NZD|UYU|XXX)$/.test(defaultCurrency)) return defaultCurrency;
-  const f = fold(s);
-  if (/^(pesos?|pesos mexicanos|m\.?n\.?)$/.test(f) && defaultCurrency !== 'XXX') return defaultCurrency;
-  if (/^(dolares?|dollars?|dolares americanos)$/.test(f)) return 'USD';
-  if (/^euros?$/.test(f)) return 'EUR';
+  const f = fold(s).replace(/\s+/g, ' ');
+  const named = CURRENCY_NAMES[f.replace(/s\b/g, '')];
+  if (named) return named;
+  if (/^(pesos?|m\.?n\.?|moneda nacional)$/.test(f) && /^(MXN|COP|CLP|ARS|UYU|DOP|PHP)$/.test(defaultCurrency)) return defaultCurrency;
   return null;
 }
 

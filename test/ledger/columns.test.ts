@@ -40,3 +40,10 @@ describe('header matching', () => {
     expect(m.missingOverrides).toEqual(['dueDate']);
   });
 });
+
+describe('suggestions when a column is not recognised', () => {
+  it('suggests --map lines for unused headers that share a word with a missing field', () => {
+    const m = matchHeaders(['Cliente', 'Factura', 'Fecha', 'Fecha tope', 'Importe'], {}, () => '');
+    expect(m.unused).toEqual([{ column: 3, header: 'Fecha tope', note: 'not used; if it is the dueDate: --map dueDate="Fecha tope"' }]);
+  });
+});
