@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { dayOfLocalDate } from './core/dates.js';
 import { DunningError, EXIT } from './errors.js';
 import { agingCommand } from './commands/aging.js';
+import { callsCommand } from './commands/calls.js';
 import { checkCommand } from './commands/check.js';
 import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
@@ -39,7 +40,7 @@ export function buildProgram(ctx: RunContext): Command {
     .option('--debug', 'show stack traces of internal errors')
     .exitOverride()
     .configureOutput(output(ctx));
-  for (const make of [agingCommand, remindCommand, checkCommand, initCommand, historyCommand]) {
+  for (const make of [agingCommand, remindCommand, callsCommand, checkCommand, initCommand, historyCommand]) {
     const cmd = make(ctx);
     cmd.exitOverride().configureOutput(output(ctx));
     program.addCommand(cmd);

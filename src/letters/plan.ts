@@ -69,7 +69,8 @@ export function customerLang(value: string | null): 'es' | 'en' | null {
   return LANGUAGE_WORDS[v] ?? LANGUAGE_WORDS[v.split(/[-_]/)[0]!] ?? null;
 }
 
-function pastLetters(journal: Pick<Journal, 'records'>, c: CustomerAging): PastLetter[] {
+/** A customer's letters in the journal as the ladder reads them, oldest first. */
+export function pastLetters(journal: Pick<Journal, 'records'>, c: CustomerAging): PastLetter[] {
   return customerLetters(journal, c.customerKey, c.currency).map((l) => {
     const r = l.record as LetterRecord & { cycle?: string };
     return {

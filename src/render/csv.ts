@@ -124,7 +124,11 @@ export function dataText(value: DataValue, currency: string): string {
 }
 
 export function renderCsv(report: AgingReport, opts: RenderOptions): string {
-  const layout = dataLayout(report, opts.lang);
+  return csvOfLayout(dataLayout(report, opts.lang));
+}
+
+/** Any data layout as CSV: UTF-8 with BOM, CRLF, text neutralized, amounts as plain numbers. */
+export function csvOfLayout(layout: DataLayout): string {
   const records = [
     layout.headings.map(neutralizeFormula),
     ...layout.rows.map((row) => row.values.map((v) => dataText(v, row.currency))),

@@ -15,7 +15,7 @@ import ExcelJS from 'exceljs';
 import type { AgingReport } from '../core/aging.js';
 import { utcDateOfDay } from '../core/dates.js';
 import { currencyExponent, minorToMajor } from '../core/money.js';
-import { dataLayout, dataText, neutralizeFormula, type DataValue } from './csv.js';
+import { dataLayout, dataText, neutralizeFormula, type DataLayout, type DataValue } from './csv.js';
 import { formatAmount } from './format.js';
 import type { RenderOptions } from './index.js';
 import { labelsFor, type Labels } from './labels.js';
@@ -191,5 +191,30 @@ export async function renderXlsx(report: AgingReport, opts: RenderOptions): Prom
   wb.modified = utcDateOfDay(report.asOf);
   writeAgingSheet(wb, report, opts, L);
   writeSummarySheet(wb, report, opts, L);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/**
+ * Any data layout as a one-sheet workbook (the call list…): bold filled header, frozen below it,
+ * autofilter, real number cells with the currency's decimals, widths that fit, landscape.
+ */
+export async function xlsxOfLayout(layout: DataLayout, sheetName: string): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const sheet = wb.addWorksheet(sheetName, {
+    views: [{ state: 'frozen', ySplit: 1, xSplit: 1 }],
+    pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
+  writeHeader(sheet, 1, layout.headings);
+  layout.rows.forEach((row, i) => {
+    const r = sheet.getRow(i + 2);
+    row.values.forEach((v, j) => {
+      const cell = r.getCell(j + 1);
+      cell.value = cellValue(v, row.currency);
+      if (v.t === 'amount') cell.numFmt = amountFormat(row.currency);
+    });
+    if (row.critical) r.eachCell((cell) => (cell.fill = solidFill(CRITICAL_FILL)));
+  });
+  if (layout.rows.length) sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: layout.rows.length + 1, column: layout.headings.length } };
+  fitWidths(sheet, [layout.headings, ...layout.rows.map((row) => row.values.map((v) => shownText(v, row.currency)))]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
