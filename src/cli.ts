@@ -10,6 +10,7 @@ import { checkCommand } from './commands/check.js';
 import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
 import { remindCommand } from './commands/remind.js';
+import { trendCommand } from './commands/trend.js';
 import type { GlobalOptions, RunContext } from './commands/common.js';
 
 export function version(): string {
@@ -40,7 +41,7 @@ export function buildProgram(ctx: RunContext): Command {
     .option('--debug', 'show stack traces of internal errors')
     .exitOverride()
     .configureOutput(output(ctx));
-  for (const make of [agingCommand, remindCommand, callsCommand, checkCommand, initCommand, historyCommand]) {
+  for (const make of [agingCommand, remindCommand, callsCommand, checkCommand, initCommand, historyCommand, trendCommand]) {
     const cmd = make(ctx);
     cmd.exitOverride().configureOutput(output(ctx));
     program.addCommand(cmd);

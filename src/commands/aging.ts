@@ -6,6 +6,8 @@ import { ageLedger, criticalOnly } from '../core/aging.js';
 import { averageDaysLate, currencyMetrics } from '../core/metrics.js';
 import type { Basis } from '../core/ledger.js';
 import { UsageError } from '../errors.js';
+import { toJsonReport } from '../render/json.js';
+import { saveSnapshot } from '../snapshots.js';
 import { formatDiagnostic } from '../ledger/diagnostics.js';
 import { rejectedSummary, type LedgerRead } from '../ledger/read.js';
 import { addLedgerOptions, itemsAsOf, loadLedger, parseAsOf, parseBuckets, requireUsableRows, type LedgerOptions, type RunContext } from './common.js';
@@ -17,6 +19,7 @@ interface AgingFlags extends LedgerOptions {
   criticalOnly?: boolean;
   format?: string;
   output?: string;
+  snapshot?: boolean;
 }
 
 const FORMATS = ['table', 'json', 'csv', 'xlsx', 'md'] as const;
@@ -53,7 +56,8 @@ export function agingCommand(ctx: RunContext): Command {
     .option('--buckets <days>', 'bucket bounds in days, e.g. 30,60,90,120 (default: 30,60,90 or config buckets)')
     .option('--critical-only', 'only customers with amounts more than criticalDays overdue')
     .option('--format <format>', `output format: ${FORMATS.join(', ')} (default: table, or from the -o file extension)`)
-    .option('-o, --output <file>', 'write the report to this file (atomically) instead of stdout');
+    .option('-o, --output <file>', 'write the report to this file (atomically) instead of stdout')
+    .option('--snapshot', 'also save this report in .dunning/snapshots/ of the client folder, for `dunning trend`');
   addLedgerOptions(cmd);
   return cmd.action(async (ledger: string, flags: AgingFlags) => {
     const format = formatFor(flags);
@@ -72,6 +76,10 @@ export function agingCommand(ctx: RunContext): Command {
       metrics: currencyMetrics(asOfItems.items, report, { asOf, criticalDays: config.criticalDays, periodDays: 30, hasPaidDates: paidDatesKnown }),
       ...(paidDatesKnown ? { daysLate: averageDaysLate(asOfItems.items, asOf) } : {}),
     };
+    if (flags.snapshot) {
+      const file = await saveSnapshot(loaded.clientDir, toJsonReport(report, reportWarnings(read)));
+      if (!ctx.global().quiet) ctx.stderr.write(`snapshot saved: ${file}\n`);
+    }
     if (flags.criticalOnly) report = criticalOnly(report);
     const warnings = [...reportWarnings(read), ...asOfItems.warnings, ...asOfItems.rejected.map((d) => `payment rejected: ${formatDiagnostic(d)}`)];
     const g = ctx.global();
