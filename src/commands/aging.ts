@@ -2,11 +2,12 @@
 // formats in render/. This file only turns options into those calls and writes the result.
 import { extname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { ageLedger, criticalOnly } from '../core/aging.js';
+import { ageLedger, criticalOnly, groupOf, groupReport, type AgingReport } from '../core/aging.js';
 import { averageDaysLate, currencyMetrics } from '../core/metrics.js';
 import type { Basis } from '../core/ledger.js';
 import { UsageError } from '../errors.js';
-import { toJsonReport } from '../render/json.js';
+import { jsonCustomer, toJsonReport, type JsonReport } from '../render/json.js';
+import type { RenderOptions } from '../render/index.js';
 import { saveSnapshot } from '../snapshots.js';
 import { formatDiagnostic } from '../ledger/diagnostics.js';
 import { rejectedSummary, type LedgerRead } from '../ledger/read.js';
@@ -47,6 +48,30 @@ export function reportWarnings(read: LedgerRead): string[] {
   return out;
 }
 
+/**
+ * `--group-by`: JSON gains `groupBy`, `groups` and each customer's `group`; table and Markdown get a
+ * second table by group after the customers; CSV and xlsx hold one row per group and currency.
+ */
+async function withGroups(format: Format, report: AgingReport, groupBy: string, out: string | Buffer, opts: RenderOptions): Promise<string | Buffer> {
+  const unassigned = opts.lang === 'es' ? '(sin dato)' : '(none)';
+  const grouped = groupReport(report, unassigned);
+  const { renderReport } = await import('../render/index.js');
+  if (format === 'json') {
+    const json = toJsonReport(report, opts.warnings) as JsonReport & { groupBy?: string; groups?: unknown[] };
+    json.customers.forEach((c, i) => Object.assign(c, { group: groupOf(report.customers[i]!, unassigned) }));
+    json.groupBy = groupBy;
+    json.groups = grouped.customers.map((g) => {
+      const { customer, customerId: _id, email: _email, invoices: _n, oldestDaysOverdue: _o, averageDaysLate: _d, ...rest } = jsonCustomer(g, report.bucketLabels);
+      const members = report.customers.filter((c) => c.currency === g.currency && groupOf(c, unassigned) === g.customerKey);
+      return { group: customer, ...rest, customers: members.length, criticalCustomers: members.filter((c) => c.critical).length };
+    });
+    return `${JSON.stringify(json, null, 2)}\n`;
+  }
+  if (format === 'csv' || format === 'xlsx') return renderReport(format, grouped, opts);
+  const byGroup = await renderReport(format, grouped, { ...opts, warnings: [] });
+  return `${String(out)}\n${opts.lang === 'es' ? 'Por' : 'By'} ${groupBy}:\n${String(byGroup)}`;
+}
+
 export function agingCommand(ctx: RunContext): Command {
   const cmd = new Command('aging')
     .description('aging report: who owes what and for how long, critical accounts first')
@@ -57,6 +82,7 @@ export function agingCommand(ctx: RunContext): Command {
     .option('--critical-only', 'only customers with amounts more than criticalDays overdue')
     .option('--format <format>', `output format: ${FORMATS.join(', ')} (default: table, or from the -o file extension)`)
     .option('-o, --output <file>', 'write the report to this file (atomically) instead of stdout')
+    .option('--group-by <column>', 'totals by segment: a ledger column (salesRep, segment, a header such as País)')
     .option('--snapshot', 'also save this report in .dunning/snapshots/ of the client folder, for `dunning trend`');
   addLedgerOptions(cmd);
   return cmd.action(async (ledger: string, flags: AgingFlags) => {
@@ -86,7 +112,9 @@ export function agingCommand(ctx: RunContext): Command {
     const { renderReport } = await import('../render/index.js');
     const color = g.color && !flags.output && format === 'table' && Boolean(ctx.stdout.isTTY);
     if (format === 'xlsx' && !flags.output && ctx.stdout.isTTY) throw new UsageError('--format xlsx writes a binary file: add -o report.xlsx');
-    const out = await renderReport(format, report, { lang, locale, color, warnings });
+    const opts = { lang, locale, color, warnings };
+    let out = await renderReport(format, report, opts);
+    if (flags.groupBy) out = await withGroups(format, report, flags.groupBy, out, opts);
     if (flags.output) {
       const { writeFileAtomic } = await import('../render/output.js');
       await writeFileAtomic(resolve(flags.output), out);

@@ -40,6 +40,7 @@ export interface LedgerOptions {
   currency?: string;
   lang?: string;
   payments?: string;
+  groupBy?: string;
 }
 
 export function addLedgerOptions(cmd: Command): Command {
@@ -127,9 +128,10 @@ export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: R
     delimiter: opts.delimiter ?? null,
     defaultCurrency: opts.currency?.toUpperCase() ?? config.currency ?? 'XXX',
     defaultTermsDays: config.defaultTermsDays,
+    groupBy: opts.groupBy ?? null,
   };
   const read = await readLedger(ledgerPath, readOpts);
-  const payments = opts.payments ? await readPayments(resolve(opts.payments), { ...readOpts, sheet: null, dateOrder: readOpts.dateOrder ?? read.dateOrder.order }) : null;
+  const payments = opts.payments ? await readPayments(resolve(opts.payments), { ...readOpts, sheet: null, groupBy: null, dateOrder: readOpts.dateOrder ?? read.dateOrder.order }) : null;
   const lang = resolveLang(opts.lang, config, ctx.env);
   return { config, clientDir, read, payments, lang, locale: resolveLocale(lang, config) };
 }

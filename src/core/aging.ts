@@ -208,3 +208,41 @@ export function criticalOnly(report: AgingReport): AgingReport {
   const customers = report.customers.filter((c) => c.critical);
   return { ...report, customers, totals: currencyTotals(customers, report.bucketLabels.length) };
 }
+
+/**
+ * The report by segment (`--group-by`): one entry per (group, currency), summing its customers;
+ * the group of a customer is the first non-empty group value among its items. The entries have
+ * the shape of customers so every renderer can show them; `customerKey` holds the group.
+ */
+export function groupReport(report: AgingReport, unassigned: string): AgingReport {
+  const groups = new Map<string, CustomerAging[]>();
+  for (const c of report.customers) {
+    const g = groupOf(c, unassigned);
+    const id = `${g}\u0000${c.currency}`;
+    groups.set(id, [...(groups.get(id) ?? []), c]);
+  }
+  const entries: CustomerAging[] = [...groups.entries()].map(([id, list]) => {
+    const [group = unassigned] = id.split('\u0000');
+    const buckets = new Array<Minor>(report.bucketLabels.length).fill(0);
+    for (const c of list) c.buckets.forEach((v, i) => (buckets[i]! += v));
+    const oldest = list.map((c) => c.oldestDaysOverdue).filter((d): d is number => d !== null);
+    const criticalAmount = list.reduce((s, c) => s + c.criticalAmount, 0);
+    return {
+      id, customerKey: group, customer: group, customerId: null, email: null, phone: null, contact: null, salesRep: null, language: null, segment: null,
+      currency: list[0]!.currency,
+      balance: list.reduce((s, c) => s + c.balance, 0),
+      buckets,
+      oldestDaysOverdue: oldest.length ? Math.max(...oldest) : null,
+      items: list.flatMap((c) => c.items),
+      critical: criticalAmount > 0,
+      criticalAmount,
+    };
+  });
+  entries.sort((a, b) => b.balance - a.balance || collator.compare(a.customer, b.customer) || a.currency.localeCompare(b.currency));
+  return { ...report, customers: entries };
+}
+
+/** The group of each customer entry, by id (for a group column in the customer rows). */
+export function groupOf(c: CustomerAging, unassigned: string): string {
+  return c.items.find((a) => a.item.group)?.item.group ?? unassigned;
+}

@@ -41,8 +41,8 @@ export interface Invoice extends ContactInfo {
   /** Status said paid/pagada but gave no date: closed at any as-of. */
   readonly paidByStatus: boolean;
   readonly disputed: boolean;
-  /** Every other column of the row, by header, for `--group-by` and templates. */
-  readonly extra?: Readonly<Record<string, string>>;
+  /** The value of the `--group-by` column for this row, when grouping was asked for. */
+  readonly group?: string | null;
   readonly source: SourceRef;
 }
 

@@ -6,7 +6,7 @@ import { isoOfDay, dayFromExcelSerial, dayFromYmd, type Day } from '../core/date
 import type { Invoice } from '../core/ledger.js';
 import { currencyExponent, decimalToMinor, floatToMinor, type Minor } from '../core/money.js';
 import { InputError, UsageError } from '../errors.js';
-import { headerScore, matchHeaders, REQUIRED, synonymsOf, type ColumnChoice, type Field, type HeaderMatch } from './columns.js';
+import { normalizeHeader, REQUIRED, type ColumnChoice, type Field, type HeaderMatch } from './columns.js';
 import type { Diagnostic, DiagnosticCode } from './diagnostics.js';
 import { formatDiagnostic } from './diagnostics.js';
 import { classifyStatus, parseAmount, parseCurrency, parseDate, parseFlag, parseTermsDays, type DateOrder, type StatusKind } from './values.js';
@@ -26,6 +26,8 @@ export interface ReadOptions {
   readonly delimiter?: string | null;
   readonly defaultCurrency: string;
   readonly defaultTermsDays: number;
+  /** `--group-by`: a field name (salesRep, segment…) or any header of the ledger. */
+  readonly groupBy?: string | null;
   /** 'payments': a payments sheet (--payments): invoice or customer, a date and an amount per row. */
   readonly mode?: 'ledger' | 'payments';
 }
@@ -94,6 +96,7 @@ interface RowFields {
   salesRep: string | null;
   language: string | null;
   segment: string | null;
+  group: string | null;
 }
 
 function isPending<T>(v: Pending<T> | null): v is { ambiguous: true; a: T; b: T; kind: 'date' | 'amount'; sep?: ',' | '.' } {
@@ -129,6 +132,14 @@ class RowReader {
   readonly unknownStatuses = new Map<string, number>();
   private rowErrors: Diagnostic[] = [];
   private current: RawRow | null = null;
+  /** Column index of `--group-by`, or null. */
+  groupColumn: number | null = null;
+
+  private groupText(): string | null {
+    const cell = this.current!.cells[this.groupColumn!];
+    const t = cell ? cellLabel(cell) : '';
+    return t === '' ? null : t;
+  }
 
   constructor(
     readonly source: RowSource,
@@ -294,6 +305,7 @@ class RowReader {
       salesRep: this.text('salesRep'),
       language: this.text('language'),
       segment: this.text('segment'),
+      group: this.groupColumn === null ? null : this.groupText(),
     };
     if (this.opts.mode === 'payments') this.checkPayment(fields, nameText ?? idText);
     else this.checkInvoice(fields, nameText ?? idText);
@@ -365,6 +377,16 @@ class RowReader {
   }
 }
 
+/** `--group-by NAME`: a mapped field's column, else the header of that name (any case, accents). */
+function groupColumnOf(name: string, headers: readonly string[], choices: readonly ColumnChoice[], where: string): number {
+  const byField = choices.find((c) => c.field === name);
+  if (byField) return byField.column;
+  const want = normalizeHeader(name);
+  const i = headers.findIndex((h) => h === name || normalizeHeader(h) === want);
+  if (i < 0) throw new UsageError(`--group-by ${name}: ${where} has no such column (headers: ${headers.filter(Boolean).join(', ')})`);
+  return i;
+}
+
 /** The grouping key: the customer id unless generic (SPEC §2), else the normalized name. */
 function customerKeyOf(name: string, customerId: string | null): string {
   const id = customerId ? normalizeId(customerId) : null;
@@ -413,6 +435,7 @@ function toInvoices(reader: RowReader, order: DateOrder | null, opts: ReadOption
       salesRep: r.salesRep,
       language: r.language,
       segment: r.segment,
+      ...(reader.groupColumn === null ? {} : { group: r.group }),
       source: { file: src.file, sheet: src.sheet, row: r.row },
     });
   }
@@ -479,6 +502,7 @@ export async function readLedger(path: string, opts: ReadOptions): Promise<Ledge
   const table = await openTable(path, opts, REQUIRED);
   const { source, where, headerRow, headers, mapping: match } = table;
   const reader = new RowReader(source, match.choices, opts);
+  if (opts.groupBy) reader.groupColumn = groupColumnOf(opts.groupBy, headers, match.choices, where);
   for await (const r of table.rows) reader.accept(r);
   for (const [column, k] of reader.dateCellKinds) {
     if (k.cells > 0 && k.texts > 0) {
