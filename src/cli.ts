@@ -9,6 +9,7 @@ import { callsCommand } from './commands/calls.js';
 import { checkCommand } from './commands/check.js';
 import { historyCommand } from './commands/history.js';
 import { initCommand } from './commands/init.js';
+import { holdCommand, promiseCommand } from './commands/promise.js';
 import { remindCommand } from './commands/remind.js';
 import { trendCommand } from './commands/trend.js';
 import type { GlobalOptions, RunContext } from './commands/common.js';
@@ -41,7 +42,7 @@ export function buildProgram(ctx: RunContext): Command {
     .option('--debug', 'show stack traces of internal errors')
     .exitOverride()
     .configureOutput(output(ctx));
-  for (const make of [agingCommand, remindCommand, callsCommand, checkCommand, initCommand, historyCommand, trendCommand]) {
+  for (const make of [agingCommand, remindCommand, callsCommand, checkCommand, initCommand, historyCommand, trendCommand, promiseCommand, holdCommand]) {
     const cmd = make(ctx);
     cmd.exitOverride().configureOutput(output(ctx));
     program.addCommand(cmd);

@@ -12,6 +12,8 @@ import { isoOfDay } from '../core/dates.js';
 import { UsageError } from '../errors.js';
 import { pastLetters } from '../letters/plan.js';
 import { openJournal } from '../mail/journal.js';
+import { promisesOf } from '../mail/records.js';
+import { promiseState } from '../core/promises.js';
 import { csvOfLayout, type DataLayout, type DataRow, type DataValue } from '../render/csv.js';
 import { formatAmount, printable } from '../render/format.js';
 import { writeFileAtomic } from '../render/output.js';
@@ -30,8 +32,8 @@ const HEADINGS = {
 } as const;
 
 const REASONS = {
-  en: { critical: 'critical', 'no-response': 'no response to letters' },
-  es: { critical: 'crítico', 'no-response': 'sin respuesta a cartas' },
+  en: { critical: 'critical', 'no-response': 'no response to letters', 'broken-promise': 'broken promise' },
+  es: { critical: 'crítico', 'no-response': 'sin respuesta a cartas', 'broken-promise': 'promesa incumplida' },
 } as const;
 
 const text = (v: string | null): DataValue => (v ? { t: 'text', v } : { t: 'empty' });
@@ -111,7 +113,8 @@ export function callsCommand(ctx: RunContext): Command {
     const report = ageLedger(itemsAsOf(loaded, asOf).items, { asOf, basis: 'due', bounds: parseBuckets(undefined, config), criticalDays: config.criticalDays });
     const journal = await openJournal(clientDir);
     for (const w of journal.warnings) ctx.stderr.write(`warning: ${w}\n`);
-    const entries = callList(report, (c) => pastLetters(journal, c).filter((l) => l.level > 0));
+    const promises = promisesOf(journal);
+    const entries = callList(report, (c) => pastLetters(journal, c).filter((l) => l.level > 0), (c, view) => promiseState(promises, c, view, asOf));
     const g = ctx.global();
     if (flags.byRep) {
       const dir = resolve(flags.byRep);

@@ -57,15 +57,16 @@ export interface DunnableView {
   readonly oldestDunnableDays: number | null;
 }
 
-export function dunnableView(c: CustomerAging): DunnableView {
-  const dunnable = c.items.filter((a) => a.open > 0 && a.daysOverdue > 0 && !a.item.disputed);
+/** `held`: invoice numbers on hold (dunning hold): not dunnable, like disputed ones. */
+export function dunnableView(c: CustomerAging, held: ReadonlySet<string> = new Set()): DunnableView {
+  const dunnable = c.items.filter((a) => a.open > 0 && a.daysOverdue > 0 && !a.item.disputed && !held.has(a.item.invoice));
   const credits = c.items.filter((a) => a.open < 0);
   const creditTotal = credits.reduce((s, a) => s + a.open, 0);
   const overdue = dunnable.reduce((s, a) => s + a.open, 0);
   return {
     dunnable,
     credits,
-    notDue: c.items.filter((a) => a.open > 0 && a.daysOverdue <= 0 && !a.item.disputed),
+    notDue: c.items.filter((a) => a.open > 0 && a.daysOverdue <= 0 && !a.item.disputed && !held.has(a.item.invoice)),
     disputed: c.items.filter((a) => a.item.disputed && a.open > 0),
     amountAsked: overdue + creditTotal,
     oldestDunnableDays: dunnable.length ? Math.max(...dunnable.map((a) => a.daysOverdue)) : null,

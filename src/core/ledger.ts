@@ -41,6 +41,10 @@ export interface Invoice extends ContactInfo {
   /** Status said paid/pagada but gave no date: closed at any as-of. */
   readonly paidByStatus: boolean;
   readonly disputed: boolean;
+  /** Ledger column promiseDate: the customer promised to pay by this date. */
+  readonly promiseDate?: Day | null;
+  /** Ledger column noDunning: truthy → no letters for this customer. */
+  readonly noDunning?: boolean;
   /** The value of the `--group-by` column for this row, when grouping was asked for. */
   readonly group?: string | null;
   readonly source: SourceRef;

@@ -4,7 +4,7 @@
 
 export const FIELDS = [
   'customer', 'customerId', 'invoice', 'series', 'amount', 'paid', 'balance', 'invoiceDate', 'dueDate', 'paidDate',
-  'termsDays', 'status', 'disputed', 'currency', 'email', 'phone', 'contact', 'salesRep', 'language', 'segment',
+  'termsDays', 'status', 'disputed', 'promiseDate', 'noDunning', 'currency', 'email', 'phone', 'contact', 'salesRep', 'language', 'segment',
 ] as const;
 export type Field = (typeof FIELDS)[number];
 
@@ -105,6 +105,20 @@ const SYNONYMS: Readonly<Record<Field, Readonly<Partial<Record<Lang, readonly st
     Portuguese: ['Em disputa', 'Contestada'],
     German: ['Strittig', 'Bestritten', 'Reklamation'],
     French: ['Litige', 'En litige', 'Contesté'],
+  },
+  promiseDate: {
+    Spanish: ['Fecha promesa', 'Promesa de pago', 'Fecha de promesa', 'Fecha compromiso', 'Compromiso de pago', 'Promesa'],
+    English: ['Promise date', 'Promised date', 'Promise to pay', 'Promised on', 'Promised'],
+    Portuguese: ['Data prometida', 'Promessa de pagamento'],
+    German: ['Zahlungsversprechen', 'Zahlungszusage'],
+    French: ['Promesse de paiement', 'Date promise'],
+  },
+  noDunning: {
+    Spanish: ['No cobrar', 'Sin cobranza', 'Bloqueo cobranza', 'Bloqueo de cobranza', 'No gestionar'],
+    English: ['No dunning', 'Dunning block', 'Do not dun', 'Hold', 'On hold', 'Do not contact'],
+    Portuguese: ['Não cobrar', 'Bloqueio de cobrança'],
+    German: ['Mahnsperre', 'Nicht mahnen'],
+    French: ['Ne pas relancer', 'Blocage relance'],
   },
   currency: {
     Spanish: ['Moneda', 'Divisa', 'Tipo de moneda'],

@@ -97,6 +97,8 @@ interface RowFields {
   language: string | null;
   segment: string | null;
   group: string | null;
+  promiseDate: Pending<Day> | null;
+  noDunning: boolean;
 }
 
 function isPending<T>(v: Pending<T> | null): v is { ambiguous: true; a: T; b: T; kind: 'date' | 'amount'; sep?: ',' | '.' } {
@@ -238,6 +240,15 @@ class RowReader {
     }
   }
 
+  /** A yes/no column (disputed, noDunning): empty is no; anything else that is not yes or no rejects the row. */
+  private flag(field: Field): boolean {
+    const cell = this.cell(field);
+    if (!cell) return false;
+    const flag = parseFlag(cellLabel(cell));
+    if (flag === null) this.fail(field, 'bad-flag', 'is neither yes nor no (use Sí/No, yes/no, x or empty)', cell);
+    return flag ?? false;
+  }
+
   /** One data row → fields, or a rejection / a skip. */
   accept(raw: RawRow): void {
     if (raw.cells.every((c) => c.t === 'empty')) return;
@@ -274,13 +285,7 @@ class RowReader {
       if (cur === null) this.fail('currency', 'bad-currency', 'is not a currency code (use ISO codes like MXN, USD, EUR)', this.cell('currency'));
       else currency = cur;
     }
-    const disputedCell = this.cell('disputed');
-    let disputed = false;
-    if (disputedCell) {
-      const flag = parseFlag(cellLabel(disputedCell));
-      if (flag === null) this.fail('disputed', 'bad-flag', 'is neither yes nor no (use Sí/No, yes/no, x or empty)', disputedCell);
-      else disputed = flag;
-    }
+    const disputed = this.flag('disputed');
     const termsText = this.text('termsDays');
     const termsDays = termsText === null ? null : parseTermsDays(termsText);
     if (termsText !== null && termsDays === null) this.fail('termsDays', 'bad-terms', 'is not a number of days', this.cell('termsDays'));
@@ -306,6 +311,8 @@ class RowReader {
       language: this.text('language'),
       segment: this.text('segment'),
       group: this.groupColumn === null ? null : this.groupText(),
+      promiseDate: this.date('promiseDate'),
+      noDunning: this.flag('noDunning'),
     };
     if (this.opts.mode === 'payments') this.checkPayment(fields, nameText ?? idText);
     else this.checkInvoice(fields, nameText ?? idText);
@@ -344,7 +351,7 @@ class RowReader {
   resolveDateOrder(): { order: DateOrder | null; reason: string } {
     if (this.opts.dateOrder) return { order: this.opts.dateOrder, reason: 'given (--date-order or config dateOrder)' };
     const { dmy, mdy } = this.dateProof;
-    const hasAmbiguous = this.rows.some((r) => isPending(r.invoiceDate) || isPending(r.dueDate) || isPending(r.paidDate));
+    const hasAmbiguous = this.rows.some((r) => isPending(r.invoiceDate) || isPending(r.dueDate) || isPending(r.paidDate) || isPending(r.promiseDate));
     if (dmy && mdy) {
       const msg = `dates are day-first in some rows (row ${dmy.row}: ${dmy.column} ${dmy.text}) and month-first in others (row ${mdy.row}: ${mdy.column} ${mdy.text})`;
       if (hasAmbiguous) {
@@ -356,8 +363,8 @@ class RowReader {
     if (dmy) return { order: 'dmy', reason: `day first: row ${dmy.row} has ${dmy.column} ${dmy.text}` };
     if (mdy) return { order: 'mdy', reason: `month first: row ${mdy.row} has ${mdy.column} ${mdy.text}` };
     if (hasAmbiguous) {
-      const r = this.rows.find((x) => isPending(x.invoiceDate) || isPending(x.dueDate) || isPending(x.paidDate))!;
-      const field: Field = isPending(r.invoiceDate) ? 'invoiceDate' : isPending(r.dueDate) ? 'dueDate' : 'paidDate';
+      const r = this.rows.find((x) => isPending(x.invoiceDate) || isPending(x.dueDate) || isPending(x.paidDate) || isPending(x.promiseDate))!;
+      const field: Field = isPending(r.invoiceDate) ? 'invoiceDate' : isPending(r.dueDate) ? 'dueDate' : isPending(r.paidDate) ? 'paidDate' : 'promiseDate';
       throw new InputError(`${this.where()} › row ${r.row} › "${this.col[field]?.header ?? field}": every date could be day/month or month/day (no day above 12); pass --date-order dmy or --date-order mdy`);
     }
     return { order: null, reason: 'not needed (no day/month dates)' };
@@ -436,6 +443,8 @@ function toInvoices(reader: RowReader, order: DateOrder | null, opts: ReadOption
       language: r.language,
       segment: r.segment,
       ...(reader.groupColumn === null ? {} : { group: r.group }),
+      ...(r.promiseDate === null ? {} : { promiseDate: reader.pick(r.promiseDate, order) }),
+      ...(r.noDunning ? { noDunning: true } : {}),
       source: { file: src.file, sheet: src.sheet, row: r.row },
     });
   }

@@ -6,7 +6,9 @@ import { isoOfDay, parseIsoDay, type Day } from '../core/dates.js';
 import {
   decideLevel, dunnableView, inBucket, type BucketFilter, type DunnableView, type LadderSettings, type LevelRule, type PastLetter,
 } from '../core/dunning.js';
-import { currencyExponent, minorToMajor } from '../core/money.js';
+import { currencyExponent, minorToDecimalText, minorToMajor } from '../core/money.js';
+import { customerHold, heldInvoices, promiseState, type Hold, type PromiseToPay } from '../core/promises.js';
+import { holdsOf, promisesOf } from '../mail/records.js';
 import { parseAddressList } from '../mail/address.js';
 import { customerLetters, letterKey, type Journal, type LetterRecord } from '../mail/journal.js';
 
@@ -100,6 +102,21 @@ function matchesCustomer(c: CustomerAging, needle: string | null): boolean {
   return c.customer.toLowerCase().includes(n) || (c.customerId ?? '').toLowerCase().includes(n);
 }
 
+/** Why a customer gets no letter today although something is overdue: a hold, a promise, the ledger. */
+function pauseReason(c: CustomerAging, view: DunnableView, promises: readonly PromiseToPay[], holds: readonly Hold[], asOf: Day): string | null {
+  const hold = customerHold(holds, c, asOf);
+  if (hold) return `on hold until ${isoOfDay(hold.until)}: ${hold.reason}`;
+  if (c.items.some((a) => a.item.noDunning)) return 'no dunning (ledger column)';
+  const ledgerPromise = Math.max(...c.items.map((a) => a.item.promiseDate ?? -Infinity));
+  if (ledgerPromise >= asOf) return `promised to pay by ${isoOfDay(ledgerPromise)} (ledger column)`;
+  const state = promiseState(promises, c, view, asOf);
+  if (state.kind === 'pending') {
+    const p = state.promise;
+    return `promised to pay${p.amount !== null ? ` ${minorToDecimalText(p.amount, currencyExponent(c.currency))}` : ''} by ${isoOfDay(p.until)}`;
+  }
+  return null;
+}
+
 export function keyOf(c: CustomerAging, level: number | string, asOf: Day, items: readonly AgedItem[]): string {
   return letterKey({ customerKey: c.customerKey, currency: c.currency, level, asOf: isoOfDay(asOf), invoices: items.map((a) => a.item.invoice) });
 }
@@ -115,10 +132,17 @@ export function planLetters(report: AgingReport, journal: Pick<Journal, 'records
   const letters: PlannedEntry[] = [];
   const skipped: SkippedEntry[] = [];
   let otherBuckets = 0;
+  const promises = promisesOf(journal);
+  const holds = holdsOf(journal);
   for (const c of report.customers) {
     if (!matchesCustomer(c, s.customer)) continue;
-    const view = dunnableView(c);
+    const view = dunnableView(c, heldInvoices(holds, c, s.asOf));
     const upcoming = s.filter?.kind === 'upcoming';
+    const pause = pauseReason(c, view, promises, holds, s.asOf);
+    if (pause && (view.dunnable.length > 0 || upcoming)) {
+      skipped.push({ customer: c, reason: pause });
+      continue;
+    }
     if (!inBucket(s.filter, view, s.bounds, s.criticalDays, s.asOf, s.upcomingDays)) {
       if (s.filter && view.dunnable.length > 0) otherBuckets++;
       else if (!upcoming && view.dunnable.length === 0 && view.disputed.some((a) => a.daysOverdue > 0)) {
@@ -149,8 +173,13 @@ export function planLetters(report: AgingReport, journal: Pick<Journal, 'records
       continue;
     }
     const past = pastLetters(journal, c).filter((p) => p.level > 0);
-    const decision = decideLevel(view, past, valid, s.asOf, s);
     const last = past[past.length - 1];
+    let decision = decideLevel(view, past, valid, s.asOf, s);
+    // A broken promise moves the customer one level up, once (the first run after the date).
+    const promise = promiseState(promises, c, view, s.asOf);
+    if (promise.kind === 'broken' && decision.rule > 2 && (!last || last.asOf <= promise.promise.until)) {
+      decision = { send: true, level: Math.min((last?.level ?? 0) + 1, s.levels.length), newCycle: !last, rule: 5 };
+    }
     if (!decision.send && decision.rule === 1 && last) {
       if (s.resendUnknown) {
         // The same letter again: same key, so the same Message-ID (the receiver can de-duplicate).
