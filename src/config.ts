@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isField, type Field } from './ledger/columns.js';
 import { UsageError } from './errors.js';
+import { parseFeesConfig, parseInterestConfig, type FeesConfig, type InterestConfig } from './core/charges.js';
 
 export interface LevelConfig {
   readonly name: string;
@@ -47,6 +48,10 @@ export interface Config {
   readonly paymentInstructions: string | null;
   readonly paymentUrl: string | null;
   readonly smtp: SmtpConfig | null;
+  /** Late-payment interest (core/charges.ts): a preset or a rate; null = none. */
+  readonly interest: InterestConfig | null;
+  /** Fee per letter level, charged once per level and cycle; null = none. */
+  readonly fees: FeesConfig | null;
   /** The file it came from, or null when defaults only. */
   readonly path: string | null;
 }
@@ -57,7 +62,7 @@ export const DEFAULTS: Config = {
   defaultTermsDays: 30, criticalDays: 90, buckets: [30, 60, 90],
   minDaysBetween: 7, repeatAfterDays: 14, maxFinalNotices: 2, upcomingDays: 7, skipLevels: false,
   maxLedgerAgeDays: 3, columns: {}, dateOrder: null, decimal: null, doNotContact: [], levels: null,
-  paymentInstructions: null, paymentUrl: null, smtp: null, path: null,
+  paymentInstructions: null, paymentUrl: null, smtp: null, interest: null, fees: null, path: null,
 };
 
 type Check = (v: unknown, key: string) => string | null;
@@ -121,6 +126,14 @@ const SHAPE: Record<string, Check> = {
   skipLevels: bool, maxLedgerAgeDays: wholeDays, columns, dateOrder: oneOf('dmy', 'mdy', 'ymd', null), decimal: oneOf(',', '.', null),
   doNotContact: strList, levels, paymentInstructions: strOrNull, paymentUrl: strOrNull,
   smtp: object({ host: str, port: positiveInt, secure: bool, user: str, pass: str }),
+  interest: (v) => { const r = parseInterestConfig(v); return 'error' in r ? r.error : null; },
+  fees: (v) => { const r = parseFeesConfig(v); return 'error' in r ? r.error : null; },
+};
+
+/** Keys whose validator also converts the value (amounts to minor units, dates to Days…). */
+const CONVERT: Record<string, (v: unknown) => unknown> = {
+  interest: (v) => (parseInterestConfig(v) as { value: unknown }).value,
+  fees: (v) => (parseFeesConfig(v) as { value: unknown }).value,
 };
 
 /** Removes // and /* *\/ comments and trailing commas outside strings (JSONC → JSON). */
@@ -161,6 +174,7 @@ export function validateConfig(raw: unknown, path: string | null): Config {
   }
   const { $schema: _schema, ...rest } = raw as Record<string, unknown>;
   void _schema;
+  for (const [key, convert] of Object.entries(CONVERT)) if (key in rest) rest[key] = convert(rest[key]);
   return { ...DEFAULTS, ...(rest as Partial<Config>), path };
 }
 

@@ -17,7 +17,8 @@ import { journalInvoices, planLetters, type Plan, type PlannedEntry } from '../l
 import { loadTemplates, renderLetter, shippedTemplatesDir, type LetterTemplates, type RenderedLetter } from '../letters/render.js';
 import { parseAddressList, parseMailbox, type Mailbox } from '../mail/address.js';
 import { deliverAll, type DeliverySummary, type PlannedLetter } from '../mail/deliver.js';
-import { messageIdFor, openJournal } from '../mail/journal.js';
+import { messageIdFor, openJournal, type Journal, type JournalRecord } from '../mail/journal.js';
+import { feesCharged, letterCharges, type FeeRecordDraft, type LetterCharges } from '../core/charges.js';
 import { acquireLock } from '../mail/lock.js';
 import { buildRawMessage, openSender, resolveSmtpSettings, type Sender } from '../mail/smtp.js';
 import { formatAmount, printable } from '../render/format.js';
@@ -42,6 +43,8 @@ interface RemindFlags extends LedgerOptions {
 /** A planned letter, rendered and turned into a message. */
 interface ReadyLetter {
   readonly entry: PlannedEntry;
+  /** Appended to the journal once the letter was sent: the level's fee, charged once. */
+  readonly feeRecord: FeeRecordDraft | null;
   readonly rendered: RenderedLetter;
   readonly messageId: string;
   readonly raw: Buffer;
@@ -78,7 +81,19 @@ function localeFor(lang: 'es' | 'en', config: Config): string {
   return lang === 'es' ? 'es-MX' : 'en-US';
 }
 
-async function renderAll(plan: Plan, ctx: { config: Config; asOf: Day; templateDirs: string[]; levels: readonly LevelRule[]; from: Mailbox; replyTo: Mailbox | null; bcc: string[] }): Promise<ReadyLetter[]> {
+/** Interest, compensation and the level's fee for one letter, when the config asks for them. */
+function chargesFor(entry: PlannedEntry, config: Config, asOf: Day, records: Journal['records']): LetterCharges | null {
+  if ((!config.interest && !config.fees) || entry.level === null) return null;
+  const c = entry.customer;
+  return letterCharges({
+    // The open amount is taken as open since the due date (the ledger does not say when partial payments came, unless --payments).
+    items: entry.view.dunnable.map((a) => ({ invoice: a.item.invoice, dueDate: a.item.dueDate, balances: [{ from: a.item.dueDate, amount: a.open }] })),
+    level: entry.level, asOf, currency: c.currency, interest: config.interest, fees: config.fees,
+    alreadyCharged: feesCharged(records, c.customerKey, c.currency, entry.cycle), customerKey: c.customerKey, cycle: entry.cycle, letterKey: entry.key,
+  });
+}
+
+async function renderAll(plan: Plan, ctx: { config: Config; asOf: Day; templateDirs: string[]; levels: readonly LevelRule[]; from: Mailbox; replyTo: Mailbox | null; bcc: string[]; records: Journal['records'] }): Promise<ReadyLetter[]> {
   const byLang = new Map<'es' | 'en', LetterTemplates>();
   const out: ReadyLetter[] = [];
   let n = 0;
@@ -90,7 +105,9 @@ async function renderAll(plan: Plan, ctx: { config: Config; asOf: Day; templateD
     }
     const c = entry.customer;
     const { config } = ctx;
+    const charges = chargesFor(entry, config, ctx.asOf, ctx.records);
     const context = buildLetterContext({
+      charges,
       kind: kindFor(entry, ctx.levels),
       level: entry.level,
       lang: entry.lang,
@@ -125,7 +142,7 @@ async function renderAll(plan: Plan, ctx: { config: Config; asOf: Day; templateD
     });
     n += 1;
     const fileBase = `${String(n).padStart(3, '0')}-${slug(c.customer)}-${c.currency}${entry.level ? `-L${entry.level}` : '-upcoming'}`;
-    out.push({ entry, rendered, messageId, raw, fileBase, cc, bcc: ctx.bcc });
+    out.push({ entry, feeRecord: charges?.feeRecord ?? null, rendered, messageId, raw, fileBase, cc, bcc: ctx.bcc });
   }
   return out;
 }
@@ -250,7 +267,7 @@ export function remindCommand(ctx: RunContext): Command {
       const blocked = plan.skipped.filter((x) => x.unknownKey);
       const templateDirs = [...(flags.templates ? [resolve(flags.templates)] : []), join(clientDir, 'templates'), shippedTemplatesDir()];
       // Everything is rendered (and every template error found) before anything is written or sent.
-      const ready = await renderAll(plan, { config, asOf, templateDirs, levels: levelsOf(config), from, replyTo, bcc });
+      const ready = await renderAll(plan, { config, asOf, templateDirs, levels: levelsOf(config), from, replyTo, bcc, records: journal.records });
       const outDir = resolve(flags.out ?? join(clientDir, 'reminders', isoOfDay(asOf)));
       const locale = localeFor(lang, config);
       const color = g.color && Boolean(ctx.stdout.isTTY);
@@ -296,6 +313,8 @@ export function remindCommand(ctx: RunContext): Command {
         : null;
       if (progress && summary) ctx.stderr.write('\n');
       const sentKeys = new Set(summary?.sent.map((o) => o.letter.key) ?? []);
+      // A fee is charged once per level and cycle: recorded only for letters that went out.
+      for (const l of ready) if (l.feeRecord && sentKeys.has(l.entry.key)) await journal.append({ ...l.feeRecord, ts: new Date().toISOString() } as unknown as JournalRecord);
       await writeCopies(outDir, ready.filter((l) => sentKeys.has(l.entry.key)));
       const outcome = new Map<string, string>();
       for (const [state, list] of [['sent', summary?.sent], ['deferred', summary?.deferred], ['failed', summary?.failed], ['UNKNOWN', summary?.unknown]] as const) {

@@ -82,6 +82,17 @@ export interface LetterInput {
   readonly sender: { readonly name: string | null; readonly email: string | null } | null;
   /** Days from asOf for the formal/final deadline; default DEFAULT_DEADLINE_DAYS. */
   readonly deadlineDays?: number;
+  /** Late-payment interest, fixed compensation and the level's fee (core/charges.ts), when configured. */
+  readonly charges?: LetterChargesInput | null;
+}
+
+/** What the letter claims beyond the open amounts; minor units of the letter's currency. */
+export interface LetterChargesInput {
+  /** Interest per invoice (and instalment: same invoice number, its due date). */
+  readonly perInvoice: readonly { readonly invoice: string; readonly dueDate: Day; readonly interest: Minor }[];
+  readonly interestTotal: Minor;
+  readonly fixedCompensation: Minor;
+  readonly fee: Minor;
 }
 
 /** One line of a letter's tables. Example values are for A-1001, 12,500.00 MXN, es-MX, as of 2024-05-31. */
@@ -115,6 +126,10 @@ export interface LetterItem {
   readonly openMinor: Minor;
   /** "$12,500.00". */
   readonly openFormatted: string;
+  /** Late-payment interest on this invoice in minor units, or null when no interest is configured. */
+  readonly interestMinor: Minor | null;
+  /** The same, formatted ("$41.10"), or null. */
+  readonly interest: string | null;
 }
 
 export interface LetterContext {
@@ -169,6 +184,18 @@ export interface LetterContext {
   readonly paymentInstructionsLines: readonly string[];
   /** An absolute http(s) URL, or null (unset or refused by safePaymentUrl). */
   readonly paymentUrl: string | null;
+  /** True when the letter claims interest, compensation or a fee. */
+  readonly hasCharges: boolean;
+  readonly interestTotalMinor: Minor;
+  readonly interestTotal: string;
+  readonly fixedCompensationMinor: Minor;
+  readonly fixedCompensation: string;
+  /** The fee of this letter's level (charged once per level). */
+  readonly feesMinor: Minor;
+  readonly fees: string;
+  /** amountAsked + interest + compensation + fee. */
+  readonly totalWithChargesMinor: Minor;
+  readonly totalWithCharges: string;
 }
 
 /**
@@ -232,7 +259,7 @@ function sum(values: readonly Minor[]): Minor {
   return total;
 }
 
-function item(input: LetterItemInput, currency: string, locale: string): LetterItem {
+function item(input: LetterItemInput, currency: string, locale: string, interest: Minor | null = null): LetterItem {
   const own = input.invoiceDate ?? input.dueDate;
   const untilDue = Math.max(0, -input.daysOverdue);
   return {
@@ -252,6 +279,8 @@ function item(input: LetterItemInput, currency: string, locale: string): LetterI
     daysUntilDueFormatted: formatNumber(untilDue, locale, 0),
     openMinor: input.open,
     openFormatted: formatLetterMoney(input.open, currency, locale),
+    interestMinor: interest,
+    interest: interest === null ? null : formatLetterMoney(interest, currency, locale),
   };
 }
 
@@ -270,6 +299,8 @@ export function buildLetterContext(input: LetterInput): LetterContext {
     );
   }
 
+  const charges = input.charges ?? null;
+  const chargesTotal = charges ? charges.interestTotal + charges.fixedCompensation + charges.fee : 0;
   const deadlineDays = input.deadlineDays ?? DEFAULT_DEADLINE_DAYS;
   const deadline = input.asOf + deadlineDays;
   const oldest = input.invoices.length ? Math.max(...input.invoices.map((i) => i.daysOverdue)) : null;
@@ -311,7 +342,7 @@ export function buildLetterContext(input: LetterInput): LetterContext {
       website: clean(company.website),
     },
     sender: { name: clean(input.sender?.name), email: clean(input.sender?.email) },
-    invoices: input.invoices.map((i) => item(i, currency, locale)),
+    invoices: input.invoices.map((i) => item(i, currency, locale, charges ? (charges.perInvoice.find((p) => p.invoice === i.invoice && p.dueDate === i.dueDate)?.interest ?? 0) : null)),
     credits: input.credits.map((i) => item(i, currency, locale)),
     upcoming: input.upcoming.map((i) => item(i, currency, locale)),
     invoiceCount: input.invoices.length,
@@ -332,5 +363,14 @@ export function buildLetterContext(input: LetterInput): LetterContext {
     paymentInstructions: instructions,
     paymentInstructionsLines: lines(instructions),
     paymentUrl: safePaymentUrl(input.paymentUrl),
+    hasCharges: chargesTotal > 0,
+    interestTotalMinor: charges?.interestTotal ?? 0,
+    interestTotal: money(charges?.interestTotal ?? 0),
+    fixedCompensationMinor: charges?.fixedCompensation ?? 0,
+    fixedCompensation: money(charges?.fixedCompensation ?? 0),
+    feesMinor: charges?.fee ?? 0,
+    fees: money(charges?.fee ?? 0),
+    totalWithChargesMinor: input.amountAsked + chargesTotal,
+    totalWithCharges: money(input.amountAsked + chargesTotal),
   };
 }

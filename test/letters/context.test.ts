@@ -57,6 +57,8 @@ describe('buildLetterContext', () => {
       daysUntilDueFormatted: '0',
       openMinor: 1250000,
       openFormatted: '$12,500.00',
+      interestMinor: null,
+      interest: null,
     });
   });
 
