@@ -29,6 +29,8 @@ type Part = 'subject' | 'html' | 'text';
 const PARTS: readonly Part[] = ['subject', 'html', 'text'];
 const LETTER_FILE = /^([a-z0-9][a-z0-9_-]*)\.(subject|html|text)\.hbs$/i;
 const PARTIAL_FILE = /^([a-z0-9][a-z0-9_-]*\.(?:html|text))\.hbs$/i;
+/** Short messages (`friendly.sms.hbs`) sit next to the letters but are loaded by ./sms.ts. */
+const SMS_FILE = /\.sms\.hbs$/i;
 
 /** One template file, compiled and wrapped so that its errors name the file and line. */
 export interface CompiledTemplate {
@@ -89,6 +91,7 @@ async function findFiles(dirs: readonly string[], lang: string): Promise<Map<str
   for (const dir of dirs) {
     const langDir = join(dir, lang);
     for (const name of await listHbs(langDir)) {
+      if (SMS_FILE.test(name)) continue;
       const m = LETTER_FILE.exec(name);
       if (!m) {
         throw fail(join(langDir, name), null, 'unexpected template file name: letters are <name>.subject.hbs, <name>.html.hbs and <name>.text.hbs, partials go in partials/');

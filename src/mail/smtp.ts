@@ -568,6 +568,16 @@ export interface RawMessageInput {
   readonly date: Date;
   /** Extra headers (e.g. X-Dunning-Key); names are tokens, values single-line. */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Files sent with the letter (the statement of account as PDF), base64-encoded by MailComposer. */
+  readonly attachments?: readonly MessageAttachment[];
+}
+
+export interface MessageAttachment {
+  /** The name the mail client shows ("estado-de-cuenta.pdf"): one line, no path. */
+  readonly filename: string;
+  readonly content: Buffer;
+  /** MIME type, e.g. "application/pdf". */
+  readonly contentType: string;
 }
 
 /** The RFC 5322 message (text and HTML alternatives), from `{ name, address }` objects only. */
@@ -589,6 +599,11 @@ export async function buildRawMessage(input: RawMessageInput): Promise<Buffer> {
     if (!/^[A-Za-z0-9-]+$/.test(name) || /[\r\n]/.test(value)) throw new Error(`internal: bad header ${JSON.stringify(name)}`);
     headers[name] = value;
   }
+  const attachments = (input.attachments ?? []).map((a) => {
+    if (/[\u0000-\u001f\u007f/\\]/.test(a.filename) || a.filename.trim() === '') throw new Error(`internal: bad attachment name ${JSON.stringify(a.filename)}`);
+    if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i.test(a.contentType)) throw new Error(`internal: bad attachment type ${JSON.stringify(a.contentType)}`);
+    return { filename: a.filename, content: a.content, contentType: a.contentType, contentDisposition: 'attachment' as const };
+  });
   const composer = new MailComposer({
     from: mailbox(input.from, 'from'),
     to: list(input.to, 'to'),
@@ -602,6 +617,7 @@ export async function buildRawMessage(input: RawMessageInput): Promise<Buffer> {
     messageId: input.messageId,
     date: input.date,
     headers,
+    ...(attachments.length ? { attachments } : {}),
   });
   return composer.compile().build();
 }

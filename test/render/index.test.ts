@@ -7,8 +7,8 @@ import { sampleReport } from './fixture.js';
 const opts: RenderOptions = { lang: 'en', locale: 'en-US', color: false, warnings: ['1 row rejected'] };
 
 describe('renderer registry', () => {
-  test('knows the five formats', () => {
-    expect([...REPORT_FORMATS].sort()).toEqual(['csv', 'json', 'md', 'table', 'xlsx']);
+  test('knows the six formats', () => {
+    expect([...REPORT_FORMATS].sort()).toEqual(['csv', 'html', 'json', 'md', 'table', 'xlsx']);
     expect(isReportFormat('csv')).toBe(true);
     expect(isReportFormat('toString')).toBe(false);
   });
