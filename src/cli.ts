@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { dayOfLocalDate } from './core/dates.js';
 import { DunningError, EXIT } from './errors.js';
+import { setReadProgressListener, ttyReadProgress } from './ledger/progress.js';
 import { agingCommand } from './commands/aging.js';
 import { callsCommand } from './commands/calls.js';
 import { checkCommand } from './commands/check.js';
@@ -63,6 +64,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       return { color: o.color !== false && !env.NO_COLOR, quiet: Boolean(o.quiet), debug: Boolean(o.debug) };
     },
   };
+  // A progress line on stderr for reads over a second, only on a TTY and never under --quiet.
+  if (process.stderr.isTTY) setReadProgressListener(ttyReadProgress(process.stderr, { enabled: () => !ctx.global().quiet }));
   try {
     program = buildProgram(ctx);
     await program.parseAsync([...argv]);

@@ -3,10 +3,11 @@
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config.js';
-import { validateBounds } from '../core/aging.js';
+import { validateBounds, type AgingReport } from '../core/aging.js';
 import { isoOfDay, parseIsoDay, type Day } from '../core/dates.js';
 import { InputError, UsageError } from '../errors.js';
 import { formatDiagnostic } from '../ledger/diagnostics.js';
+import { fastAging, type FastAgingOptions } from '../ledger/fastaging.js';
 import { isField, type Field } from '../ledger/columns.js';
 import { readLedger, readPayments, type LedgerRead, type PaymentsRead, type ReadOptions } from '../ledger/read.js';
 import { applyPayments } from '../core/payments.js';
@@ -109,10 +110,15 @@ export interface LoadedLedger {
   readonly payments: PaymentsRead | null;
   readonly lang: 'es' | 'en';
   readonly locale: string;
+  /**
+   * The aging report (with metrics) when the fast path read the ledger (ledger/fastaging.ts): then
+   * `read` carries the columns, stats and warnings but no invoices.
+   */
+  readonly fastReport?: AgingReport;
 }
 
 /** Loads config and ledger with the shared options. */
-export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: RunContext): Promise<LoadedLedger> {
+export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: RunContext, fast?: (config: Config) => FastAgingOptions | null): Promise<LoadedLedger> {
   const clientDir = clientDirOf(ledgerPath);
   const config = await loadConfig(opts.config ? resolve(opts.config) : null, clientDir);
   if (opts.currency !== undefined && !/^[A-Za-z]{3}$/.test(opts.currency)) throw new UsageError(`--currency ${opts.currency}: use an ISO currency code like MXN, USD, EUR`);
@@ -130,6 +136,17 @@ export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: R
     defaultTermsDays: config.defaultTermsDays,
     groupBy: opts.groupBy ?? null,
   };
+  // `aging` on a CSV ledger: one streaming pass in bounded memory, or null when the file needs the
+  // general reader (then nothing was reported and the general path below runs).
+  const fastOpts = fast && !opts.payments && ctx.env.DUNNING_FAST !== '0' ? fast(config) : null;
+  if (fastOpts) {
+    const result = await fastAging(ledgerPath, readOpts, fastOpts);
+    if (result.ok) {
+      const lang = resolveLang(opts.lang, config, ctx.env);
+      return { config, clientDir, read: result.read, payments: null, lang, locale: resolveLocale(lang, config), fastReport: result.report };
+    }
+    if (ctx.global().debug) ctx.stderr.write(`dunning: fast path not used: ${result.reason}\n`);
+  }
   const read = await readLedger(ledgerPath, readOpts);
   const payments = opts.payments ? await readPayments(resolve(opts.payments), { ...readOpts, sheet: null, groupBy: null, dateOrder: readOpts.dateOrder ?? read.dateOrder.order }) : null;
   const lang = resolveLang(opts.lang, config, ctx.env);

@@ -395,7 +395,7 @@ function groupColumnOf(name: string, headers: readonly string[], choices: readon
 }
 
 /** The grouping key: the customer id unless generic (SPEC §2), else the normalized name. */
-function customerKeyOf(name: string, customerId: string | null): string {
+export function customerKeyOf(name: string, customerId: string | null): string {
   const id = customerId ? normalizeId(customerId) : null;
   const generic = id !== null && (GENERIC_IDS.has(id) || /^CONSUMIDOR ?FINAL$/i.test(customerId ?? ''));
   return id !== null && !generic ? `id:${id}` : `name:${normalizeName(name || customerId || '')}`;

@@ -7,6 +7,7 @@
 // stays bounded by one decompressed piece plus the shared-string table.
 import { dayFromExcelSerial, parseIsoDay } from '../core/dates.js';
 import { InputError } from '../errors.js';
+import { reportReadProgress } from './progress.js';
 import { EMPTY, type Cell, type RawRow, type RowSource, type SheetInfo } from './table.js';
 import {
   attrIn, contentOf, decodeText, ElementScanner, findElement, richText, rootPrefix, startTags,
@@ -116,14 +117,26 @@ async function* sheetRows(
   const sst = await sharedStrings();
   const scanner = new ElementScanner('row', where);
   let parser: RowParser | null = null;
-  for await (const piece of zip.text(part)) {
-    const rows = scanner.feed(piece);
-    if (rows.length === 0) continue;
-    parser ??= new RowParser(scanner.prefix, where, sst, dateStyles, date1904);
-    for (const el of rows) {
-      const row = parser.parse(el);
-      if (row) yield row;
+  // Progress (ledger/progress.ts) in characters of the sheet's XML against its inflated size.
+  let done = 0;
+  let count = 0;
+  try {
+    for await (const piece of zip.text(part)) {
+      done += piece.length;
+      const rows = scanner.feed(piece);
+      reportReadProgress(where, done, part.uncompressedSize, count);
+      if (rows.length === 0) continue;
+      parser ??= new RowParser(scanner.prefix, where, sst, dateStyles, date1904);
+      for (const el of rows) {
+        const row = parser.parse(el);
+        if (row) {
+          count++;
+          yield row;
+        }
+      }
     }
+  } finally {
+    reportReadProgress(where, done, part.uncompressedSize, count, true);
   }
 }
 

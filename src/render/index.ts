@@ -18,9 +18,11 @@ export interface RenderOptions {
   readonly color: boolean;
   /** Report-level warnings (rejected rows…): in the JSON, the Markdown and the xlsx Summary sheet. */
   readonly warnings: readonly string[];
+  /** Snapshot history for the HTML report's trend chart (`aging --snapshot`). */
+  readonly trend?: readonly import('./html.js').TrendPoint[];
 }
 
-export type ReportFormat = 'table' | 'json' | 'csv' | 'xlsx' | 'md';
+export type ReportFormat = 'table' | 'json' | 'csv' | 'xlsx' | 'md' | 'html';
 
 type Renderer = (report: AgingReport, opts: RenderOptions) => string | Buffer | Promise<string | Buffer>;
 
@@ -31,6 +33,8 @@ const RENDERERS: Readonly<Record<ReportFormat, Renderer>> = {
   // exceljs is heavy to load: only when an xlsx report is asked for.
   xlsx: async (report, opts) => (await import('./xlsx.js')).renderXlsx(report, opts),
   md: renderMarkdown,
+  // The page is rarely asked for: loaded on demand like xlsx. Extra options (trend) pass through.
+  html: async (report, opts) => (await import('./html.js')).renderHtml(report, opts),
 };
 
 export const REPORT_FORMATS = Object.keys(RENDERERS) as readonly ReportFormat[];
