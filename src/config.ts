@@ -13,13 +13,9 @@ export interface LevelConfig {
   readonly template: string;
 }
 
-export interface SmtpConfig {
-  readonly host?: string;
-  readonly port?: number;
-  readonly secure?: boolean;
-  readonly user?: string;
-  readonly pass?: string;
-}
+/** The `smtp` block: its shape belongs to the sender (mail/smtp.ts). */
+export type { SmtpConfig } from './mail/smtp.js';
+import type { SmtpConfig } from './mail/smtp.js';
 
 export interface Config {
   readonly company: { readonly name?: string; readonly email?: string; readonly phone?: string; readonly address?: string; readonly taxId?: string; readonly website?: string } | null;

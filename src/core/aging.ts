@@ -1,7 +1,7 @@
 // Aging: from ledger items to the report of SPEC §3. Pure: the as-of date and every setting come
 // in as arguments. Buckets by calendar days; credits reduce totals but are never overdue.
 import type { Day } from './dates.js';
-import { openAsOf, type Basis, type Invoice } from './ledger.js';
+import { openAsOf, type Basis, type ContactInfo, type Invoice } from './ledger.js';
 import type { Minor } from './money.js';
 import type { CurrencyMetrics } from './metrics.js';
 
@@ -24,18 +24,12 @@ export interface AgedItem {
   readonly bucket: number;
 }
 
-export interface CustomerAging {
+export interface CustomerAging extends ContactInfo {
   /** `${customerKey}\u0000${currency}`: one entry per customer and currency. */
   readonly id: string;
   readonly customerKey: string;
   readonly customer: string;
   readonly customerId: string | null;
-  readonly email: string | null;
-  readonly phone: string | null;
-  readonly contact: string | null;
-  readonly salesRep: string | null;
-  readonly language: string | null;
-  readonly segment: string | null;
   readonly currency: string;
   readonly balance: Minor;
   readonly buckets: readonly Minor[];
