@@ -12,7 +12,7 @@ import { DEFAULT_LEVELS, parseBucketFilter, type LevelRule } from '../core/dunni
 import { currencyExponent, minorToMajor } from '../core/money.js';
 import type { Config } from '../config.js';
 import { InputError, SendError, UsageError } from '../errors.js';
-import { buildLetterContext, LETTER_KINDS, type LetterItemInput, type LetterKind } from '../letters/context.js';
+import { buildLetterContext, LETTER_KINDS, type LetterContext, type LetterItemInput, type LetterKind } from '../letters/context.js';
 import { journalInvoices, planLetters, type Plan, type PlannedEntry } from '../letters/plan.js';
 import { loadTemplates, renderLetter, shippedTemplatesDir, type LetterTemplates, type RenderedLetter } from '../letters/render.js';
 import { parseAddressList, parseMailbox, type Mailbox } from '../mail/address.js';
@@ -38,6 +38,7 @@ interface RemindFlags extends LedgerOptions {
   allowRejected?: boolean;
   allowStale?: boolean;
   insecureSmtp?: boolean;
+  pdf?: boolean;
 }
 
 /** A planned letter, rendered and turned into a message. */
@@ -46,6 +47,8 @@ interface ReadyLetter {
   /** Appended to the journal once the letter was sent: the level's fee, charged once. */
   readonly feeRecord: FeeRecordDraft | null;
   readonly rendered: RenderedLetter;
+  /** The letter's variables, kept for the printable PDF (--pdf). */
+  readonly context: LetterContext;
   readonly messageId: string;
   readonly raw: Buffer;
   readonly fileBase: string;
@@ -142,9 +145,18 @@ async function renderAll(plan: Plan, ctx: { config: Config; asOf: Day; templateD
     });
     n += 1;
     const fileBase = `${String(n).padStart(3, '0')}-${slug(c.customer)}-${c.currency}${entry.level ? `-L${entry.level}` : '-upcoming'}`;
-    out.push({ entry, feeRecord: charges?.feeRecord ?? null, rendered, messageId, raw, fileBase, cc, bcc: ctx.bcc });
+    out.push({ entry, feeRecord: charges?.feeRecord ?? null, rendered, context, messageId, raw, fileBase, cc, bcc: ctx.bcc });
   }
   return out;
+}
+
+/** `--pdf`: one printable letter per customer next to the previews (A4 or Letter by locale). */
+async function writePdfs(dir: string, letters: readonly ReadyLetter[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const { renderLetterPdf } = await import('../letters/pdf.js');
+  const files = [];
+  for (const l of letters) files.push({ path: join(dir, `${l.fileBase}.pdf`), data: await renderLetterPdf({ context: l.context, letter: l.rendered }) });
+  await writeFilesAtomic(files, { fsyncEach: false });
 }
 
 async function writeCopies(dir: string, letters: readonly ReadyLetter[], durable: boolean): Promise<void> {
@@ -230,6 +242,7 @@ export function remindCommand(ctx: RunContext): Command {
     .option('--resend-unknown', 're-send letters whose outcome is unknown (same Message-ID)')
     .option('--allow-rejected', 'send even though some ledger rows were rejected')
     .option('--allow-stale', 'send even though the ledger file is older than maxLedgerAgeDays')
+    .option('--pdf', 'also write each letter as a printable PDF (A4 or Letter by locale) beside the previews')
     .option('--insecure-smtp', 'allow plaintext SMTP authentication to a non-local server');
   addLedgerOptions(cmd);
   return cmd.action(async (ledger: string, flags: RemindFlags) => {
@@ -284,6 +297,7 @@ export function remindCommand(ctx: RunContext): Command {
 
       if (!flags.send) {
         await writeCopies(outDir, ready, false);
+        if (flags.pdf) await writePdfs(outDir, ready);
         ctx.stdout.write(planTable(plan, ready, (l) => (l.entry.to.length ? `preview ${l.fileBase}.eml` : `preview (no valid address: ${l.entry.invalidAddresses.join(', ') || 'none'})`), locale, color));
         if (!g.quiet) ctx.stderr.write(`${ready.length} letter(s) previewed in ${outDir}; nothing was sent (add --send to email them).${plan.otherBuckets ? ` ${plan.otherBuckets} customer(s) with overdue invoices are in other buckets.` : ''}\n`);
         if (blocked.length) ctx.stderr.write(`warning: ${unknownText(blocked.length)}\n`);
@@ -326,6 +340,7 @@ export function remindCommand(ctx: RunContext): Command {
       // A fee is charged once per level and cycle: recorded only for letters that went out.
       for (const l of ready) if (l.feeRecord && sentKeys.has(l.entry.key)) await journal.append({ ...l.feeRecord, ts: new Date().toISOString() } as unknown as JournalRecord);
       await writeCopies(outDir, ready.filter((l) => sentKeys.has(l.entry.key)), true);
+      if (flags.pdf) await writePdfs(outDir, ready.filter((l) => sentKeys.has(l.entry.key)));
       const outcome = new Map<string, string>();
       for (const [state, list] of [['sent', summary?.sent], ['deferred', summary?.deferred], ['failed', summary?.failed], ['UNKNOWN', summary?.unknown]] as const) {
         for (const o of list ?? []) outcome.set(o.letter.key, `${state}${o.result.error && state !== 'sent' ? `: ${o.result.error}` : ''}`);
