@@ -65,6 +65,17 @@ export function countbackDso(balance: Minor, salesByMonth: ReadonlyMap<Day, Mino
   return null;
 }
 
+/** CEI in percent, one decimal; null when the denominator is not positive. */
+export function collectionEffectiveness(beginning: Minor, creditSales: Minor, endingTotal: Minor, endingCurrent: Minor): number | null {
+  const denominator = beginning + creditSales - endingCurrent;
+  return denominator > 0 ? Math.round(((beginning + creditSales - endingTotal) / denominator) * 1000) / 10 : null;
+}
+
+/** Σ(amount × days late) / Σ amount, one decimal. */
+export function weightedDaysLate(weighted: number, amount: Minor): number {
+  return Math.round((weighted / amount) * 10) / 10;
+}
+
 /** Amount-weighted average days late of invoices settled on or before as-of, per customer/currency id. */
 export function averageDaysLate(items: Iterable<Invoice>, asOf: Day): Map<string, number> {
   const acc = new Map<string, { weighted: number; amount: number }>();
@@ -77,7 +88,7 @@ export function averageDaysLate(items: Iterable<Invoice>, asOf: Day): Map<string
     acc.set(id, a);
   }
   const out = new Map<string, number>();
-  for (const [id, a] of acc) out.set(id, Math.round((a.weighted / a.amount) * 10) / 10);
+  for (const [id, a] of acc) out.set(id, weightedDaysLate(a.weighted, a.amount));
   return out;
 }
 
@@ -104,9 +115,7 @@ export function currencyMetrics(items: readonly Invoice[], report: AgingReport, 
       for (const it of items) {
         if (it.currency === t.currency && it.amount > 0 && it.invoiceDate !== null && it.invoiceDate > periodStart && it.invoiceDate <= opts.asOf) creditSales += it.amount;
       }
-      const endingCurrent = t.buckets[0] ?? 0;
-      const denominator = beginning + creditSales - endingCurrent;
-      if (denominator > 0) cei = Math.round(((beginning + creditSales - t.balance) / denominator) * 1000) / 10;
+      cei = collectionEffectiveness(beginning, creditSales, t.balance, t.buckets[0] ?? 0);
     }
     return { currency: t.currency, dso, atRiskRate, cei, ceiPeriod: begin ? { from: periodStart + 1, to: opts.asOf } : null };
   });

@@ -19,7 +19,7 @@ import { extname } from 'node:path';
 import { bucketIndex, bucketLabels, compareCustomers, currencyTotals, type AgingOptions, type AgingReport, type CustomerAging } from '../core/aging.js';
 import { isoOfDay, type Day } from '../core/dates.js';
 import { openAsOf, type Invoice } from '../core/ledger.js';
-import { countbackDso, type CurrencyMetrics } from '../core/metrics.js';
+import { collectionEffectiveness, countbackDso, weightedDaysLate, type CurrencyMetrics } from '../core/metrics.js';
 import { currencyExponent, decimalToMinor } from '../core/money.js';
 import { InputError } from '../errors.js';
 import { BytesTable, hashBytes } from './bytestable.js';
@@ -837,17 +837,13 @@ function buildReport(rd: FastReader, opts: FastAgingOptions, hasPaidDates: boole
     // without paid dates the ledger has no record of what was sold and collected, so no DSO.
     const dso = hasPaidDates ? countbackDso(t.balance, sales.get(cur) ?? new Map(), opts.asOf) : null;
     const atRiskRate = t.balance > 0 ? t.criticalAmount / t.balance : null;
-    let cei: number | null = null;
-    if (hasPaidDates) {
-      const denominator = beginning[cur]! + creditSales[cur]! - (t.buckets[0] ?? 0);
-      if (denominator > 0) cei = Math.round(((beginning[cur]! + creditSales[cur]! - t.balance) / denominator) * 1000) / 10;
-    }
+    const cei = hasPaidDates ? collectionEffectiveness(beginning[cur]!, creditSales[cur]!, t.balance, t.buckets[0] ?? 0) : null;
     return { currency: t.currency, dso, atRiskRate, cei, ceiPeriod: hasPaidDates ? { from: periodStart + 1, to: opts.asOf } : null };
   });
   const daysLate = new Map<string, number>();
   for (const [gkey, a] of late) {
     const customer = Math.floor(gkey / nCur);
-    daysLate.set(`${rd.customerKeys[customer]}\u0000${rd.currencies[gkey % nCur]}`, Math.round((a.weighted / a.amount) * 10) / 10);
+    daysLate.set(`${rd.customerKeys[customer]}\u0000${rd.currencies[gkey % nCur]}`, weightedDaysLate(a.weighted, a.amount));
   }
   return {
     asOf: opts.asOf,
