@@ -51,11 +51,25 @@ export function buildProgram(ctx: RunContext): Command {
   return program;
 }
 
+/** The run's instant, read once: DUNNING_NOW (an ISO instant with offset) replaces the clock for tests and replays. */
+function clockOf(env: NodeJS.ProcessEnv): number {
+  const text = env.DUNNING_NOW;
+  if (!text) return Date.now();
+  const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(ms)) {
+    process.stderr.write(`dunning: DUNNING_NOW "${text}" is not an ISO instant with an offset (e.g. 2026-03-02T08:30:00-05:00); using the clock\n`);
+    return Date.now();
+  }
+  return ms;
+}
+
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let debug = argv.includes('--debug');
   let program: Command | null = null;
+  const now = clockOf(env);
   const ctx: RunContext = {
-    today: dayOfLocalDate(new Date()),
+    today: dayOfLocalDate(new Date(now)),
+    now,
     env,
     stdout: process.stdout,
     stderr: process.stderr,

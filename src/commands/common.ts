@@ -24,6 +24,8 @@ export interface GlobalOptions {
 /** What cli.ts hands every command: the clock read once, the streams, the environment. */
 export interface RunContext {
   readonly today: Day;
+  /** The instant of the run in ms (contact windows, caps); DUNNING_NOW overrides it (tests, replays). */
+  readonly now: number;
   readonly env: NodeJS.ProcessEnv;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
