@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { isField, type Field } from './ledger/columns.js';
 import { UsageError } from './errors.js';
 import { parseFeesConfig, parseInterestConfig, type FeesConfig, type InterestConfig } from './core/charges.js';
+import { parseContactConfig, type ContactConfig } from './core/contact.js';
+import { parseWebhookConfig, type WebhookConfig } from './mail/webhook-config.js';
 
 export interface LevelConfig {
   readonly name: string;
@@ -18,7 +20,7 @@ export type { SmtpConfig } from './mail/smtp.js';
 import type { SmtpConfig } from './mail/smtp.js';
 
 export interface Config {
-  readonly company: { readonly name?: string; readonly email?: string; readonly phone?: string; readonly address?: string; readonly taxId?: string; readonly website?: string } | null;
+  readonly company: { readonly name?: string; readonly email?: string; readonly phone?: string; readonly address?: string; readonly taxId?: string; readonly website?: string; readonly logo?: string } | null;
   readonly from: string | null;
   readonly replyTo: string | null;
   readonly bcc: string | null;
@@ -48,6 +50,12 @@ export interface Config {
   readonly interest: InterestConfig | null;
   /** Fee per letter level, charged once per level and cycle; null = none. */
   readonly fees: FeesConfig | null;
+  /** Attach a statement of account (PDF, every open item with a running balance) to each email letter. */
+  readonly attachStatement: boolean;
+  /** `contactWindow` + `maxContactsPerWeek` (core/contact.ts); null when neither is set: no window, no caps. */
+  readonly contact: ContactConfig | null;
+  /** `--channel webhook`: where and how to POST (mail/webhook.ts). */
+  readonly webhook: WebhookConfig | null;
   /** The file it came from, or null when defaults only. */
   readonly path: string | null;
 }
@@ -58,7 +66,8 @@ export const DEFAULTS: Config = {
   defaultTermsDays: 30, criticalDays: 90, buckets: [30, 60, 90],
   minDaysBetween: 7, repeatAfterDays: 14, maxFinalNotices: 2, upcomingDays: 7, skipLevels: false,
   maxLedgerAgeDays: 3, columns: {}, dateOrder: null, decimal: null, doNotContact: [], levels: null,
-  paymentInstructions: null, paymentUrl: null, smtp: null, interest: null, fees: null, path: null,
+  paymentInstructions: null, paymentUrl: null, smtp: null, interest: null, fees: null,
+  attachStatement: false, contact: null, webhook: null, path: null,
 };
 
 type Check = (v: unknown, key: string) => string | null;
@@ -114,7 +123,7 @@ const levels: Check = (v) => {
 
 const SHAPE: Record<string, Check> = {
   $schema: str,
-  company: object({ name: str, email: str, phone: str, address: str, taxId: str, website: str }),
+  company: object({ name: str, email: str, phone: str, address: str, taxId: str, website: str, logo: str }),
   from: strOrNull, replyTo: strOrNull, bcc: strOrNull, ccSalesRep: bool, notify: strOrNull,
   lang: oneOf('es', 'en', null), locale, currency,
   defaultTermsDays: wholeDays, criticalDays: positiveInt, buckets: bounds,
@@ -124,12 +133,22 @@ const SHAPE: Record<string, Check> = {
   smtp: object({ host: str, port: positiveInt, secure: bool, user: str, pass: str }),
   interest: (v) => { const r = parseInterestConfig(v); return 'error' in r ? r.error : null; },
   fees: (v) => { const r = parseFeesConfig(v); return 'error' in r ? r.error : null; },
+  attachStatement: bool,
+  contactWindow: (v) => { const r = parseContactConfig({ contactWindow: v }); return 'error' in r ? r.error : null; },
+  maxContactsPerWeek: (v) => { const r = parseContactConfig({ maxContactsPerWeek: v }); return 'error' in r ? r.error : null; },
+  webhook: (v) => { if (v === null) return null; const r = parseWebhookConfig(v); return 'error' in r ? r.error : null; },
 };
+
+/** The machine's zone: the days the caps count when no contactWindow names the debtors' zone. */
+function machineTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
 
 /** Keys whose validator also converts the value (amounts to minor units, dates to Days…). */
 const CONVERT: Record<string, (v: unknown) => unknown> = {
   interest: (v) => (parseInterestConfig(v) as { value: unknown }).value,
   fees: (v) => (parseFeesConfig(v) as { value: unknown }).value,
+  webhook: (v) => (v === null ? null : (parseWebhookConfig(v) as { value: unknown }).value),
 };
 
 /** Removes // and /* *\/ comments and trailing commas outside strings (JSONC → JSON). */
@@ -171,7 +190,15 @@ export function validateConfig(raw: unknown, path: string | null): Config {
   const { $schema: _schema, ...rest } = raw as Record<string, unknown>;
   void _schema;
   for (const [key, convert] of Object.entries(CONVERT)) if (key in rest) rest[key] = convert(rest[key]);
-  return { ...DEFAULTS, ...(rest as Partial<Config>), path };
+  // The two contact keys make one setting (the window's zone is the zone the caps count days in).
+  const { contactWindow, maxContactsPerWeek, ...others } = rest;
+  let contact: ContactConfig | null = null;
+  if ((contactWindow ?? null) !== null || (maxContactsPerWeek ?? null) !== null) {
+    const r = parseContactConfig({ contactWindow, maxContactsPerWeek }, machineTimeZone());
+    if ('error' in r) throw new UsageError(`${where}: ${r.error}`);
+    contact = r.value;
+  }
+  return { ...DEFAULTS, ...(others as Partial<Config>), contact, path };
 }
 
 /** Loads `--config FILE`, or `dunning.config.json` in the client folder, or the defaults. */

@@ -6,7 +6,7 @@ import { ageLedger, criticalOnly, groupOf, groupReport, type AgingReport } from 
 import { averageDaysLate, currencyMetrics } from '../core/metrics.js';
 import type { Basis } from '../core/ledger.js';
 import { UsageError } from '../errors.js';
-import { jsonCustomer, toJsonReport, type JsonReport } from '../render/json.js';
+import { jsonCustomer, renderJson, toJsonReport, type JsonReport } from '../render/json.js';
 import type { RenderOptions } from '../render/index.js';
 import { loadSnapshots, saveSnapshot, trendRows } from '../snapshots.js';
 import { formatDiagnostic } from '../ledger/diagnostics.js';
@@ -100,7 +100,9 @@ export function agingCommand(ctx: RunContext): Command {
     const loaded = await loadLedger(ledger, flags, ctx, (config) => {
       if (flags.groupBy) return null;
       try {
-        return { asOf, basis: flags.basis, bounds: parseBuckets(flags.buckets, config), criticalDays: config.criticalDays, periodDays: 30 };
+        // DUNNING_THREADS=1 reads on one thread (benchmarks; machines where a worker is unwelcome).
+        const threads = ctx.env.DUNNING_THREADS === '1' ? ('off' as const) : ('auto' as const);
+        return { asOf, basis: flags.basis, bounds: parseBuckets(flags.buckets, config), criticalDays: config.criticalDays, periodDays: 30, threads };
       } catch {
         return null;
       }
@@ -126,13 +128,14 @@ export function agingCommand(ctx: RunContext): Command {
     if (flags.criticalOnly) report = criticalOnly(report);
     const warnings = [...reportWarnings(read), ...asOfItems.warnings, ...asOfItems.rejected.map((d) => `payment rejected: ${formatDiagnostic(d)}`)];
     const g = ctx.global();
-    const { renderReport } = await import('../render/index.js');
     const color = g.color && !flags.output && format === 'table' && Boolean(ctx.stdout.isTTY);
     if (format === 'xlsx' && !flags.output && ctx.stdout.isTTY) throw new UsageError('--format xlsx writes a binary file: add -o report.xlsx');
     // The HTML report draws the trend of the snapshots saved in the client folder, this one included.
     const trend = format === 'html' ? trendRows(await loadSnapshots(loaded.clientDir)) : undefined;
     const opts = { lang, locale, color, warnings, ...(trend ? { trend } : {}) };
-    let out = await renderReport(format, report, opts);
+    // JSON (cron, scripts) straight from render/json.ts: the registry loads every renderer
+    // (csv-stringify, chalk, cli-table3), ~50 ms of start-up that JSON does not use.
+    let out = format === 'json' ? renderJson(report, warnings) : await (await import('../render/index.js')).renderReport(format, report, opts);
     if (flags.groupBy) out = await withGroups(format, report, flags.groupBy, out, opts);
     if (flags.output) {
       const { writeFileAtomic } = await import('../render/output.js');

@@ -26,6 +26,8 @@ export interface RunContext {
   readonly today: Day;
   /** The instant of the run in ms (contact windows, caps); DUNNING_NOW overrides it (tests, replays). */
   readonly now: number;
+  /** The clock as it runs on from `now` (journal times of a long run; shifted like `now` under DUNNING_NOW). */
+  readonly clock: () => number;
   readonly env: NodeJS.ProcessEnv;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;

@@ -26,14 +26,14 @@ function matchesCustomer(l: EffectiveLetter, needle: string | undefined): boolea
 
 export function historyTable(letters: readonly EffectiveLetter[], color: boolean): string {
   const table = new Table({
-    head: ['as of', 'customer', 'cur.', 'level', 'amount', 'to', 'state', 'key'],
+    head: ['as of', 'customer', 'cur.', 'level', 'via', 'amount', 'to', 'state', 'key'],
     style: color ? { compact: true } : { head: [], border: [], compact: true },
-    colAligns: ['left', 'left', 'left', 'right', 'right', 'left', 'left', 'left'],
+    colAligns: ['left', 'left', 'left', 'right', 'left', 'right', 'left', 'left', 'left'],
   });
   for (const l of letters) {
     const r = l.record;
     const state = l.resolution ? `${l.state} (resolved)` : l.state;
-    table.push([r.asOf, r.customer, r.currency, String(r.level), r.amount.toFixed(currencyExponent(r.currency)), r.to.join(', '), state, r.key]);
+    table.push([r.asOf, r.customer, r.currency, String(r.level), r.channel ?? 'email', r.amount.toFixed(currencyExponent(r.currency)), r.to.join(', '), state, r.key]);
   }
   return `${table.toString()}\n`;
 }
@@ -61,7 +61,7 @@ export function historyCommand(ctx: RunContext): Command {
         if (!letter) throw new UsageError(`--resolve ${key}: no letter with that key in ${journal.path}`);
         const lock = await acquireLock(dir);
         try {
-          await journal.append({ v: 1, type: 'resolution', ts: new Date().toISOString(), key, state, ...(flags.note ? { note: flags.note } : {}) });
+          await journal.append({ v: 1, type: 'resolution', ts: new Date(ctx.clock()).toISOString(), key, state, ...(flags.note ? { note: flags.note } : {}) });
         } finally {
           await lock.release();
         }

@@ -98,7 +98,7 @@ export function promiseCommand(ctx: RunContext): Command {
         amount = majorOf(minor, currency);
       }
       const record: PromiseRecord = {
-        v: 1, type: 'promise', ts: new Date().toISOString(), asOf: isoOfDay(asOf), customer: name, customerKey, currency,
+        v: 1, type: 'promise', ts: new Date(ctx.clock()).toISOString(), asOf: isoOfDay(asOf), customer: name, customerKey, currency,
         until: isoOfDay(until), amount, balance, note: flags.note ?? null,
       };
       const path = await append(dir, record);
@@ -120,7 +120,7 @@ export function holdCommand(ctx: RunContext): Command {
       const until = untilDay(flags.until, asOf);
       const dir = resolve(flags.dir ?? '.');
       const record: HoldRecord = {
-        v: 1, type: 'hold', ts: new Date().toISOString(), asOf: isoOfDay(asOf),
+        v: 1, type: 'hold', ts: new Date(ctx.clock()).toISOString(), asOf: isoOfDay(asOf),
         customer: flags.invoice ? null : target, invoice: flags.invoice ? target : null, until: isoOfDay(until), reason: flags.reason,
       };
       const path = await append(dir, record);

@@ -1,26 +1,31 @@
 // `dunning remind LEDGER`: plan who gets which letter (letters/plan.ts over core/dunning.ts),
-// render every letter before anything is written or sent, then either write previews (.eml +
-// .txt) or — with --send — deliver them through the journaled SMTP loop (mail/deliver.ts).
+// render every message before anything is written or sent (letters/outbox.ts), hold back what the
+// contact window and caps forbid (core/contact.ts), then either write previews or — with --send —
+// deliver through the journaled loop (mail/deliver.ts) by the channel chosen: email (SMTP), sms
+// (a CSV batch for a gateway) or webhook (JSON POSTs).
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import Table from 'cli-table3';
 import { Command } from 'commander';
 import { ageLedger } from '../core/aging.js';
-import { dayOfLocalDate, isoOfDay, type Day } from '../core/dates.js';
+import { describeBlock, describeInstant, gateContacts, windowDecision, type ContactDecision, type WindowDecision } from '../core/contact.js';
+import { dayOfLocalDate, isoOfDay } from '../core/dates.js';
 import { DEFAULT_LEVELS, parseBucketFilter, type LevelRule } from '../core/dunning.js';
 import { currencyExponent, minorToMajor } from '../core/money.js';
 import type { Config } from '../config.js';
 import { InputError, SendError, UsageError } from '../errors.js';
-import { buildLetterContext, LETTER_KINDS, type LetterContext, type LetterItemInput, type LetterKind } from '../letters/context.js';
-import { journalInvoices, planLetters, type Plan, type PlannedEntry } from '../letters/plan.js';
-import { loadTemplates, renderLetter, shippedTemplatesDir, type LetterTemplates, type RenderedLetter } from '../letters/render.js';
-import { parseAddressList, parseMailbox, type Mailbox } from '../mail/address.js';
+import { askedMinor, fileOf, localeFor, logoPathOf, prepareMessages, type ReadyMessage, type RunChannel } from '../letters/outbox.js';
+import { journalInvoices, planLetters, type Plan } from '../letters/plan.js';
+import { shippedTemplatesDir } from '../letters/render.js';
+import { smsBatchCsv } from '../letters/sms.js';
+import { parseMailbox, type Mailbox } from '../mail/address.js';
 import { deliverAll, type DeliverySummary, type PlannedLetter } from '../mail/deliver.js';
-import { messageIdFor, openJournal, type Journal, type JournalRecord } from '../mail/journal.js';
-import { feesCharged, letterCharges, type FeeRecordDraft, type LetterCharges } from '../core/charges.js';
+import { openJournal, type JournalRecord } from '../mail/journal.js';
 import { acquireLock } from '../mail/lock.js';
-import { buildRawMessage, openSender, resolveSmtpSettings, type Sender } from '../mail/smtp.js';
+import { pastContactsOf } from '../mail/records.js';
+import { buildRawMessage, openSender, resolveSmtpSettings, type SendResult, type Sender } from '../mail/smtp.js';
+import { boxTable } from '../render/boxtable.js';
 import { formatAmount, printable } from '../render/format.js';
 import { writeFilesAtomic } from '../render/output.js';
 import { addLedgerOptions, itemsAsOf, loadLedger, parseAsOf, parseBuckets, requireUsableRows, type LedgerOptions, type RunContext } from './common.js';
@@ -32,144 +37,69 @@ interface RemindFlags extends LedgerOptions {
   templates?: string;
   out?: string;
   from?: string;
+  channel?: string;
   send?: boolean;
   yes?: boolean;
   resendUnknown?: boolean;
   allowRejected?: boolean;
   allowStale?: boolean;
   insecureSmtp?: boolean;
+  insecureWebhook?: boolean;
   pdf?: boolean;
+  statement?: boolean;
 }
 
-/** A planned letter, rendered and turned into a message. */
-interface ReadyLetter {
-  readonly entry: PlannedEntry;
-  /** Appended to the journal once the letter was sent: the level's fee, charged once. */
-  readonly feeRecord: FeeRecordDraft | null;
-  readonly rendered: RenderedLetter;
-  /** The letter's variables, kept for the printable PDF (--pdf). */
-  readonly context: LetterContext;
-  readonly messageId: string;
-  readonly raw: Buffer;
-  readonly fileBase: string;
-  readonly cc: readonly string[];
-  readonly bcc: readonly string[];
+/** Anything the journaled loop can send through: SMTP, the webhook, the SMS batch file. */
+interface ChannelSender {
+  send(message: { from: string; to: readonly string[]; cc: readonly string[]; bcc: readonly string[]; raw: Buffer }): Promise<SendResult>;
+  close(): Promise<void>;
 }
 
 const PREVIEW_FROM: Mailbox = { name: 'dunning preview', address: 'preview@dunning.invalid' };
+const CHANNELS: readonly RunChannel[] = ['email', 'sms', 'webhook'];
 
 function levelsOf(config: Config): readonly LevelRule[] {
   if (!config.levels) return DEFAULT_LEVELS;
   return config.levels.map((l, i) => ({ level: i + 1, name: l.name, minDays: l.minDays, template: l.template }));
 }
 
-function kindFor(entry: PlannedEntry, levels: readonly LevelRule[]): LetterKind {
-  if ((LETTER_KINDS as readonly string[]).includes(entry.kind)) return entry.kind as LetterKind;
-  // A custom template name: the context kind follows the position on the ladder.
-  const ladder: LetterKind[] = ['friendly', 'firm', 'formal', 'final'];
-  const pos = entry.level === null ? 0 : Math.round(((entry.level - 1) / Math.max(1, levels.length - 1)) * 3);
-  return ladder[pos] ?? 'final';
-}
-
-function slug(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'cliente';
-}
-
-function itemInput(a: PlannedEntry['items'][number]): LetterItemInput {
-  return { invoice: a.item.invoice, invoiceDate: a.item.invoiceDate, dueDate: a.item.dueDate, daysOverdue: a.daysOverdue, open: a.open };
-}
-
-function localeFor(lang: 'es' | 'en', config: Config): string {
-  if (config.locale && config.locale.toLowerCase().startsWith(lang)) return config.locale;
-  return lang === 'es' ? 'es-MX' : 'en-US';
-}
-
-/** Interest, compensation and the level's fee for one letter, when the config asks for them. */
-function chargesFor(entry: PlannedEntry, config: Config, asOf: Day, records: Journal['records']): LetterCharges | null {
-  if ((!config.interest && !config.fees) || entry.level === null) return null;
-  const c = entry.customer;
-  return letterCharges({
-    // The open amount is taken as open since the due date (the ledger does not say when partial payments came, unless --payments).
-    items: entry.view.dunnable.map((a) => ({ invoice: a.item.invoice, dueDate: a.item.dueDate, balances: [{ from: a.item.dueDate, amount: a.open }] })),
-    level: entry.level, asOf, currency: c.currency, interest: config.interest, fees: config.fees,
-    alreadyCharged: feesCharged(records, c.customerKey, c.currency, entry.cycle), customerKey: c.customerKey, cycle: entry.cycle, letterKey: entry.key,
-  });
-}
-
-async function renderAll(plan: Plan, ctx: { config: Config; asOf: Day; templateDirs: string[]; levels: readonly LevelRule[]; from: Mailbox; replyTo: Mailbox | null; bcc: string[]; records: Journal['records'] }): Promise<ReadyLetter[]> {
-  const byLang = new Map<'es' | 'en', LetterTemplates>();
-  const out: ReadyLetter[] = [];
-  let n = 0;
-  for (const entry of plan.letters) {
-    let templates = byLang.get(entry.lang);
-    if (!templates) {
-      templates = await loadTemplates(ctx.templateDirs, entry.lang);
-      byLang.set(entry.lang, templates);
-    }
-    const c = entry.customer;
-    const { config } = ctx;
-    const charges = chargesFor(entry, config, ctx.asOf, ctx.records);
-    const context = buildLetterContext({
-      charges,
-      kind: kindFor(entry, ctx.levels),
-      level: entry.level,
-      lang: entry.lang,
-      locale: localeFor(entry.lang, config),
-      asOf: ctx.asOf,
-      customer: { name: c.customer, customerId: c.customerId, contact: c.contact, email: entry.to[0] ?? null, salesRep: c.salesRep, currency: c.currency },
-      invoices: entry.view.dunnable.map(itemInput),
-      credits: entry.view.credits.map(itemInput),
-      upcoming: entry.kind === 'upcoming' ? entry.items.map(itemInput) : entry.view.notDue.map(itemInput),
-      amountAsked: askedMinor(entry),
-      balance: c.balance,
-      company: config.company,
-      paymentInstructions: config.paymentInstructions,
-      paymentUrl: config.paymentUrl,
-      sender: { name: ctx.from.name || null, email: ctx.from.address },
-    });
-    const rendered = renderLetter(templates, context, entry.kind);
-    const messageId = messageIdFor(entry.key, ctx.from.address);
-    const cc = config.ccSalesRep && c.salesRep ? parseAddressList(c.salesRep).valid : [];
-    const raw = await buildRawMessage({
-      from: ctx.from,
-      to: entry.to.length ? entry.to.map((address) => ({ name: c.contact ?? c.customer, address })) : [{ name: c.customer, address: 'no-address@dunning.invalid' }],
-      cc,
-      bcc: ctx.bcc,
-      replyTo: ctx.replyTo,
-      subject: rendered.subject,
-      text: rendered.text,
-      html: rendered.html,
-      messageId,
-      date: new Date(),
-      headers: { 'X-Dunning-Key': entry.key, 'X-Dunning-Level': String(entry.level ?? 'upcoming') },
-    });
-    n += 1;
-    const fileBase = `${String(n).padStart(3, '0')}-${slug(c.customer)}-${c.currency}${entry.level ? `-L${entry.level}` : '-upcoming'}`;
-    out.push({ entry, feeRecord: charges?.feeRecord ?? null, rendered, context, messageId, raw, fileBase, cc, bcc: ctx.bcc });
-  }
-  return out;
-}
-
-/** `--pdf`: one printable letter per customer next to the previews (A4 or Letter by locale). */
-async function writePdfs(dir: string, letters: readonly ReadyLetter[]): Promise<void> {
+/** `--pdf`: one printable letter per customer next to the previews (A4 or Letter by locale), and its statement when attached. */
+async function writePdfs(dir: string, letters: readonly ReadyMessage[], logoPath: string | null): Promise<void> {
   await mkdir(dir, { recursive: true });
   const { renderLetterPdf } = await import('../letters/pdf.js');
   const files = [];
-  for (const l of letters) files.push({ path: join(dir, `${l.fileBase}.pdf`), data: await renderLetterPdf({ context: l.context, letter: l.rendered }) });
+  for (const l of letters) {
+    if (!l.rendered) continue;
+    files.push({ path: fileOf(dir, l, 'pdf'), data: await renderLetterPdf({ context: l.context, letter: l.rendered, logoPath }) });
+    if (l.statement) files.push({ path: join(dir, `${l.fileBase}-statement.pdf`), data: l.statement });
+  }
   await writeFilesAtomic(files, { fsyncEach: false });
 }
 
-async function writeCopies(dir: string, letters: readonly ReadyLetter[], durable: boolean): Promise<void> {
+/**
+ * Previews, or copies of what was sent: email `.eml` + `.txt`; webhook `.json` (the payload) +
+ * `.txt`. Atomic per file, in batches (render/output.ts writeFilesAtomic). Previews are not fsynced
+ * one by one (a re-run writes them again); copies of letters sent — the evidence — are.
+ */
+async function writeCopies(dir: string, messages: readonly ReadyMessage[], durable: boolean): Promise<void> {
   await mkdir(dir, { recursive: true });
-  // Atomic per file, in batches (render/output.ts writeFilesAtomic). Previews are not fsynced one by
-  // one (a re-run writes them again); copies of letters sent — the evidence — are.
-  await writeFilesAtomic(letters.flatMap((l) => [
-    { path: join(dir, `${l.fileBase}.eml`), data: l.raw },
-    { path: join(dir, `${l.fileBase}.txt`), data: `Subject: ${l.rendered.subject}\nTo: ${l.entry.to.join(', ') || '(no valid address)'}\n\n${l.rendered.text}` },
-  ]), { fsyncEach: durable });
+  await writeFilesAtomic(messages.flatMap((l) => {
+    const to = l.recipients.join(', ') || '(nobody reachable)';
+    if (l.rendered) {
+      return [
+        { path: fileOf(dir, l, 'eml'), data: l.raw },
+        { path: fileOf(dir, l, 'txt'), data: `Subject: ${l.rendered.subject}\nTo: ${to}\n\n${l.rendered.text}` },
+      ];
+    }
+    const text = `To: ${to}\nParts: ${l.short!.segments.segments} (${l.short!.segments.encoding})\n\n${l.short!.text}\n`;
+    return l.channel === 'webhook' ? [{ path: fileOf(dir, l, 'json'), data: l.raw }, { path: fileOf(dir, l, 'txt'), data: text }] : [{ path: fileOf(dir, l, 'txt'), data: text }];
+  }), { fsyncEach: durable });
 }
 
-function planTable(plan: Plan, ready: readonly ReadyLetter[], status: (l: ReadyLetter) => string, locale: string, color: boolean): string {
+const PLAN_HEAD = ['Customer', 'Cur.', 'Letter', 'Asked', 'Oldest', 'To', 'Status'] as const;
+const PLAN_ALIGN = ['left', 'left', 'left', 'right', 'right', 'left', 'left'] as const;
+
+function planTable(plan: Plan, ready: readonly ReadyMessage[], status: (l: ReadyMessage) => string, locale: string, color: boolean): string {
   const rows: string[][] = [];
   for (const l of ready) {
     const c = l.entry.customer;
@@ -179,19 +109,21 @@ function planTable(plan: Plan, ready: readonly ReadyLetter[], status: (l: ReadyL
       l.entry.level === null ? 'upcoming' : `${l.entry.level} ${l.entry.kind}`,
       formatAmount(askedMinor(l.entry), c.currency, locale),
       l.entry.view.oldestDunnableDays === null ? '' : String(l.entry.view.oldestDunnableDays),
-      l.entry.to.join(', ') || '—',
+      l.recipients.join(', ') || '—',
       printable(status(l)),
     ]);
   }
   for (const s of plan.skipped) rows.push([printable(s.customer.customer), s.customer.currency, '—', '', '', '', `skipped: ${s.reason}`]);
+  const plain = color ? null : boxTable(PLAN_HEAD, rows, PLAN_ALIGN);
+  if (plain !== null) return `${plain}\n`;
   // cli-table3 lays a table out in time that grows faster than its rows (12,000 rows: 3.5 s):
   // long plans are printed as tables of 500 rows.
   const out: string[] = [];
   for (let i = 0; i === 0 || i < rows.length; i += 500) {
     const table = new Table({
-      head: ['Customer', 'Cur.', 'Letter', 'Asked', 'Oldest', 'To', 'Status'],
+      head: [...PLAN_HEAD],
       style: color ? { compact: true } : { head: [], border: [], compact: true },
-      colAligns: ['left', 'left', 'left', 'right', 'right', 'left', 'left'],
+      colAligns: [...PLAN_ALIGN],
     });
     table.push(...rows.slice(i, i + 500));
     out.push(table.toString());
@@ -207,14 +139,21 @@ function troubledCount(summary: DeliverySummary | null): number {
   return summary ? summary.deferred.length + summary.failed.length + summary.unknown.length + summary.notTried.length : 0;
 }
 
-function summaryText(summary: DeliverySummary): string {
-  const parts = [`${summary.sent.length} sent`];
+function summaryText(summary: DeliverySummary, channel: RunChannel): string {
+  const parts = [`${summary.sent.length} ${channel === 'sms' ? 'written to the batch' : 'sent'}`];
   if (summary.deferred.length) parts.push(`${summary.deferred.length} deferred (retried next run)`);
-  if (summary.failed.length) parts.push(`${summary.failed.length} failed (address refused)`);
+  if (summary.failed.length) parts.push(`${summary.failed.length} failed (${channel === 'email' ? 'address refused' : 'refused'})`);
   if (summary.unknown.length) parts.push(`${summary.unknown.length} UNKNOWN (may have arrived; see dunning history)`);
   if (summary.skipped.length) parts.push(`${summary.skipped.length} not sent again (${[...new Set(summary.skipped.map((s) => s.reason))].join(', ')})`);
   if (summary.notTried.length) parts.push(`${summary.notTried.length} not tried (run stopped)`);
   return parts.join(' · ');
+}
+
+/** "outside the contact window (Sunday 10:15 in America/Bogota); it opens 2026-03-02 07:00 America/Bogota". */
+function windowText(w: WindowDecision, timeZone: string): string {
+  const why = w.reason === 'holiday' ? 'a public holiday' : w.reason === 'closed-day' ? 'no contact hours today' : w.reason === 'before-hours' ? 'before contact hours' : w.reason === 'after-hours' ? 'after contact hours' : 'between contact hours';
+  const local = `${w.local.date} ${w.local.time} (${w.local.weekday}) in ${timeZone}`;
+  return `outside the contact window: ${why}, ${local}; ${w.nextOpen === null ? 'it does not open within a year (check contactWindow)' : `it opens ${describeInstant(w.nextOpen, timeZone)}`}`;
 }
 
 async function confirm(ctx: RunContext, question: string): Promise<boolean> {
@@ -227,26 +166,38 @@ async function confirm(ctx: RunContext, question: string): Promise<boolean> {
   }
 }
 
+function localTimeStamp(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
 export function remindCommand(ctx: RunContext): Command {
   const cmd = new Command('remind')
-    .description('collection letters: previews by default; --send emails them (journaled, never twice)')
+    .description('collection letters: previews by default; --send delivers them (journaled, never twice)')
     .argument('<ledger>', 'invoice ledger (.xlsx or .csv)')
     .option('--as-of <date>', 'date of the run (YYYY-MM-DD); default: today')
     .option('--bucket <name>', 'only customers whose oldest overdue invoice is in this bucket: 1-30, 31-60, 61-90, 90+ (or 0-30, 30-60, 60-90), critical, upcoming')
     .option('--customer <name>', 'only customers whose name or id contains this')
+    .option('--channel <channel>', 'email (default), sms (a CSV batch for an SMS/WhatsApp gateway) or webhook (JSON POST to config webhook.url)')
     .option('--templates <dir>', 'folder with templates/<lang>/ overrides (default: templates/ in the client folder)')
     .option('--out <dir>', 'where previews and copies go (default: reminders/<as-of>/ in the client folder)')
     .option('--from <address>', 'sender, overrides config from')
-    .option('--send', 'send the letters by email (default: previews only)')
+    .option('--send', 'send the letters (default: previews only)')
     .option('--yes', 'do not ask for confirmation (required without a terminal, e.g. cron)')
-    .option('--resend-unknown', 're-send letters whose outcome is unknown (same Message-ID)')
+    .option('--resend-unknown', 're-send letters whose outcome is unknown (same Message-ID / key)')
     .option('--allow-rejected', 'send even though some ledger rows were rejected')
     .option('--allow-stale', 'send even though the ledger file is older than maxLedgerAgeDays')
     .option('--pdf', 'also write each letter as a printable PDF (A4 or Letter by locale) beside the previews')
-    .option('--insecure-smtp', 'allow plaintext SMTP authentication to a non-local server');
+    .option('--statement', 'attach a statement of account (PDF) to each email letter (config: attachStatement)')
+    .option('--insecure-smtp', 'allow plaintext SMTP authentication to a non-local server')
+    .option('--insecure-webhook', 'allow a plain http:// webhook URL to a non-local host');
   addLedgerOptions(cmd);
   return cmd.action(async (ledger: string, flags: RemindFlags) => {
     const g = ctx.global();
+    const channel = (flags.channel ?? 'email').toLowerCase() as RunChannel;
+    if (!CHANNELS.includes(channel)) throw new UsageError(`--channel ${flags.channel}: expected one of ${CHANNELS.join(', ')}`);
+    if (channel !== 'email' && (flags.pdf || flags.statement)) throw new UsageError(`--pdf and --statement are for letters (--channel email), not --channel ${channel}`);
     const asOf = parseAsOf(flags.asOf, ctx.today);
     const loaded = await loadLedger(ledger, flags, ctx);
     const { config, clientDir, read, lang } = loaded;
@@ -257,11 +208,15 @@ export function remindCommand(ctx: RunContext): Command {
     const filter = flags.bucket === undefined ? null : parseBucketFilter(flags.bucket, bounds);
     if (typeof filter === 'string') throw new UsageError(filter);
     const fromText = flags.from ?? config.from;
-    if (flags.send && !fromText) throw new UsageError('--send needs a sender: set "from" in dunning.config.json or pass --from "Name <address>"');
+    if (flags.send && channel === 'email' && !fromText) throw new UsageError('--send needs a sender: set "from" in dunning.config.json or pass --from "Name <address>"');
     const from = fromText ? parseMailbox(fromText, flags.from ? '--from' : 'from') : PREVIEW_FROM;
     const replyTo = config.replyTo ? parseMailbox(config.replyTo, 'replyTo') : null;
     const bcc = config.bcc ? [parseMailbox(config.bcc, 'bcc').address] : [];
     if (flags.send && !flags.yes && !process.stdin.isTTY) throw new UsageError('--send without a terminal (cron) needs --yes');
+    // A webhook that cannot work is found before anything is decided (exit 2), not after the plan.
+    const webhookSettings = flags.send && channel === 'webhook'
+      ? (await import('../mail/webhook.js')).resolveWebhookSettings({ config: config.webhook, env: ctx.env, insecure: Boolean(flags.insecureWebhook) })
+      : null;
 
     // Guards before anything is decided or sent (SPEC §2, §5).
     if (flags.send && rejectedRows > 0 && !flags.allowRejected) {
@@ -275,8 +230,19 @@ export function remindCommand(ctx: RunContext): Command {
     }
     if (!g.quiet && rejectedRows > 0) ctx.stderr.write(`warning: ${rejectedRows} row(s) rejected (dunning check ${ledger}${flags.payments ? ` --payments ${flags.payments}` : ''})\n`);
 
+    // Outside the contact window a --send run stops here, before the lock and the plan: a cron
+    // job every hour then costs nothing until the window opens.
+    const contact = config.contact;
+    const window = contact ? windowDecision(ctx.now, contact) : null;
+    if (window?.warning) ctx.stderr.write(`warning: ${window.warning}\n`);
+    if (flags.send && contact && window && !window.open) {
+      ctx.stderr.write(`Nothing sent: ${windowText(window, contact.timeZone)}.\n`);
+      return;
+    }
+
     const lock = flags.send ? await acquireLock(clientDir, { onWarning: (m) => ctx.stderr.write(`warning: ${m}\n`) }) : null;
-    let sender: Sender | null = null;
+    let sender: ChannelSender | null = null;
+    let smtp: Sender | null = null;
     try {
       const journal = await openJournal(clientDir);
       for (const w of journal.warnings) ctx.stderr.write(`warning: ${w}\n`);
@@ -285,78 +251,122 @@ export function remindCommand(ctx: RunContext): Command {
         asOf, bounds, criticalDays: config.criticalDays, upcomingDays: config.upcomingDays, filter, customer: flags.customer ?? null,
         doNotContact: config.doNotContact, lang, levels: levelsOf(config), minDaysBetween: config.minDaysBetween,
         repeatAfterDays: config.repeatAfterDays, maxFinalNotices: config.maxFinalNotices, skipLevels: config.skipLevels,
-        resendUnknown: Boolean(flags.resendUnknown),
+        resendUnknown: Boolean(flags.resendUnknown), channel,
       });
       const blocked = plan.skipped.filter((x) => x.unknownKey);
       const templateDirs = [...(flags.templates ? [resolve(flags.templates)] : []), join(clientDir, 'templates'), shippedTemplatesDir()];
       // Everything is rendered (and every template error found) before anything is written or sent.
-      const ready = await renderAll(plan, { config, asOf, templateDirs, levels: levelsOf(config), from, replyTo, bcc, records: journal.records });
+      const ready = await prepareMessages(plan, {
+        channel, config, clientDir, asOf, bounds, templateDirs, levels: levelsOf(config), from, replyTo, bcc,
+        records: journal.records, statement: Boolean(flags.statement) || config.attachStatement, now: ctx.now,
+      });
+      const smsWarnings = ready.flatMap((m) => m.short?.warnings ?? []);
+      if (smsWarnings.length && !g.quiet) {
+        for (const w of smsWarnings.slice(0, 5)) ctx.stderr.write(`warning: ${w}\n`);
+        if (smsWarnings.length > 5) ctx.stderr.write(`warning: … and ${smsWarnings.length - 5} more message(s) with more than one part\n`);
+      }
       const outDir = resolve(flags.out ?? join(clientDir, 'reminders', isoOfDay(asOf)));
       const locale = localeFor(lang, config);
       const color = g.color && Boolean(ctx.stdout.isTTY);
+      const reachable = ready.filter((m) => m.unreachable === null);
+      // The caps, per customer key across currencies and channels (the window is open or only previewed).
+      const gate = contact ? gateContacts(reachable, (m) => m.entry.customer.customerKey, pastContactsOf(journal), contact, ctx.now, channel) : null;
+      const heldBack = new Map<ReadyMessage, ContactDecision>((gate?.blocked ?? []).map((b) => [b.item, b.decision]));
+      const waiting = (m: ReadyMessage): string | null => {
+        const d = heldBack.get(m);
+        return d && contact ? `waiting: ${describeBlock(d, contact.timeZone)}` : null;
+      };
 
       if (!flags.send) {
         await writeCopies(outDir, ready, false);
-        if (flags.pdf) await writePdfs(outDir, ready);
-        ctx.stdout.write(planTable(plan, ready, (l) => (l.entry.to.length ? `preview ${l.fileBase}.eml` : `preview (no valid address: ${l.entry.invalidAddresses.join(', ') || 'none'})`), locale, color));
-        if (!g.quiet) ctx.stderr.write(`${ready.length} letter(s) previewed in ${outDir}; nothing was sent (add --send to email them).${plan.otherBuckets ? ` ${plan.otherBuckets} customer(s) with overdue invoices are in other buckets.` : ''}\n`);
+        if (channel === 'sms') await writeFilesAtomic([{ path: join(outDir, 'sms-preview.csv'), data: smsBatchCsv(reachable.map((m) => ({ phone: m.phone!, message: m.short!.text, customer: m.entry.customer.customer, key: m.entry.key }))) }], { fsyncEach: false });
+        if (flags.pdf) await writePdfs(outDir, ready, logoPathOf(config, clientDir));
+        const what = channel === 'email' ? 'letter' : 'message';
+        ctx.stdout.write(planTable(plan, ready, (l) => l.unreachable ? `preview (${l.unreachable})` : (waiting(l) ?? `preview ${l.fileBase}.${channel === 'email' ? 'eml' : channel === 'webhook' ? 'json' : 'txt'}`), locale, color));
+        if (!g.quiet) ctx.stderr.write(`${ready.length} ${what}(s) previewed in ${outDir}${channel === 'sms' ? ' (batch: sms-preview.csv)' : ''}; nothing was sent (add --send to send them).${plan.otherBuckets ? ` ${plan.otherBuckets} customer(s) with overdue invoices are in other buckets.` : ''}\n`);
+        if (contact && window && !window.open) ctx.stderr.write(`note: ${windowText(window, contact.timeZone)}; --send now would send nothing.\n`);
         if (blocked.length) ctx.stderr.write(`warning: ${unknownText(blocked.length)}\n`);
         return;
       }
 
-      // --send: customers without a valid address are skipped and listed.
-      const sendable = ready.filter((l) => l.entry.to.length > 0);
-      const noAddress = ready.filter((l) => l.entry.to.length === 0);
+      // --send: customers nobody can be reached for on this channel, and those the caps hold back, are listed, not sent.
+      const sendable = gate ? gate.allowed : reachable;
+      const unreachable = ready.filter((l) => l.unreachable !== null);
+      const statusBefore = (l: ReadyMessage): string => (l.unreachable ? `skipped: ${l.unreachable}` : (waiting(l) ?? 'to send'));
       if (!flags.yes) {
-        ctx.stdout.write(planTable(plan, ready, (l) => (l.entry.to.length ? 'to send' : 'skipped: no valid address'), locale, color));
-        if (!(await confirm(ctx, `Send ${sendable.length} letter(s) from ${from.address}? [y/N] `))) {
+        ctx.stdout.write(planTable(plan, ready, statusBefore, locale, color));
+        const target = channel === 'email' ? `from ${from.address}` : channel === 'webhook' ? `to ${webhookSettings!.origin}` : 'to an SMS batch file';
+        if (!(await confirm(ctx, `Send ${sendable.length} ${channel === 'email' ? 'letter' : 'message'}(s) ${target}? [y/N] `))) {
           ctx.stderr.write('Nothing sent.\n');
           return;
         }
       }
-      const settings = await resolveSmtpSettings({ dir: clientDir, config: config.smtp, env: ctx.env, insecure: Boolean(flags.insecureSmtp) });
       const planned: PlannedLetter[] = sendable.map((l) => ({
         key: l.entry.key,
         messageId: l.messageId,
         record: {
           v: 1, type: 'letter', asOf: isoOfDay(asOf), key: l.entry.key, customerKey: l.entry.customer.customerKey,
           customer: l.entry.customer.customer, currency: l.entry.customer.currency, level: l.entry.level ?? 'upcoming',
-          invoices: journalInvoices(l.entry.customer, l.entry.items), amount: askedMajor(l),
-          to: [...l.entry.to], messageId: l.messageId, cycle: l.entry.cycle,
+          invoices: journalInvoices(l.entry.customer, l.entry.items), amount: minorToMajor(askedMinor(l.entry), currencyExponent(l.entry.customer.currency)),
+          to: [...l.recipients], messageId: l.messageId, cycle: l.entry.cycle,
+          ...(channel === 'email' ? {} : { channel }),
         } as PlannedLetter['record'],
-        envelope: { from: from.address, to: l.entry.to, cc: l.cc, bcc: l.bcc },
+        envelope: { from: from.address, to: l.recipients, cc: l.cc, bcc: l.bcc },
         raw: l.raw,
       }));
-      sender = planned.length ? await openSender(settings) : null;
+      const batchPath = join(outDir, `sms-${isoOfDay(asOf)}-${localTimeStamp(ctx.now)}.csv`);
+      if (planned.length) {
+        if (channel === 'email') {
+          smtp = await openSender(await resolveSmtpSettings({ dir: clientDir, config: config.smtp, env: ctx.env, insecure: Boolean(flags.insecureSmtp) }));
+          sender = smtp;
+        } else if (channel === 'webhook') {
+          const { openWebhookSender } = await import('../mail/webhook.js');
+          sender = openWebhookSender(webhookSettings!, {
+            onRetry: g.quiet ? undefined : (r) => ctx.stderr.write(`retrying ${r.key} in ${Math.round(r.waitMs / 1000)} s (attempt ${r.attempt}: ${r.reason})\n`),
+          });
+        } else {
+          await mkdir(outDir, { recursive: true });
+          const { openSmsBatch } = await import('../mail/smsbatch.js');
+          sender = openSmsBatch(batchPath);
+        }
+      }
       const progress = ctx.stderr.isTTY && !g.quiet;
       const summary = sender
         ? await deliverAll(planned, {
-            journal, sender, resendUnknown: Boolean(flags.resendUnknown),
+            journal, sender, resendUnknown: Boolean(flags.resendUnknown), now: () => new Date(ctx.clock()),
             onProgress: progress ? (p) => ctx.stderr.write(`\r[${p.index}/${p.total}] ${p.outcome.padEnd(9)} ${p.customer.slice(0, 40).padEnd(40)}`) : undefined,
           })
         : null;
       if (progress && summary) ctx.stderr.write('\n');
       const sentKeys = new Set(summary?.sent.map((o) => o.letter.key) ?? []);
       // A fee is charged once per level and cycle: recorded only for letters that went out.
-      for (const l of ready) if (l.feeRecord && sentKeys.has(l.entry.key)) await journal.append({ ...l.feeRecord, ts: new Date().toISOString() } as unknown as JournalRecord);
-      await writeCopies(outDir, ready.filter((l) => sentKeys.has(l.entry.key)), true);
-      if (flags.pdf) await writePdfs(outDir, ready.filter((l) => sentKeys.has(l.entry.key)));
+      for (const l of ready) if (l.feeRecord && sentKeys.has(l.entry.key)) await journal.append({ ...l.feeRecord, ts: new Date(ctx.clock()).toISOString() } as unknown as JournalRecord);
+      const sentMessages = ready.filter((l) => sentKeys.has(l.entry.key));
+      await writeCopies(outDir, sentMessages, true);
+      if (flags.pdf) await writePdfs(outDir, sentMessages, logoPathOf(config, clientDir));
       const outcome = new Map<string, string>();
       for (const [state, list] of [['sent', summary?.sent], ['deferred', summary?.deferred], ['failed', summary?.failed], ['UNKNOWN', summary?.unknown]] as const) {
         for (const o of list ?? []) outcome.set(o.letter.key, `${state}${o.result.error && state !== 'sent' ? `: ${o.result.error}` : ''}`);
       }
       for (const s of summary?.skipped ?? []) outcome.set(s.key, `not sent again: ${s.reason}`);
       for (const p of summary?.notTried ?? []) outcome.set(p.key, 'not tried (run stopped)');
-      ctx.stdout.write(planTable(plan, ready, (l) => (l.entry.to.length === 0 ? `skipped: no valid address${l.entry.invalidAddresses.length ? ` (${l.entry.invalidAddresses.join(', ')})` : ''}` : (outcome.get(l.entry.key) ?? '')), locale, color));
-      const text = `${summary ? summaryText(summary) : '0 sent'}${blocked.length ? ` · ${unknownText(blocked.length)}` : ''}`;
+      ctx.stdout.write(planTable(plan, ready, (l) => (l.unreachable ? `skipped: ${l.unreachable}` : (waiting(l) ?? outcome.get(l.entry.key) ?? '')), locale, color));
+      const text = `${summary ? summaryText(summary, channel) : '0 sent'}${blocked.length ? ` · ${unknownText(blocked.length)}` : ''}`;
       if (!g.quiet || troubledCount(summary) > 0 || blocked.length > 0) {
-        ctx.stderr.write(`${text}${noAddress.length ? ` · ${noAddress.length} skipped (no valid address)` : ''}. Copies of sent letters in ${outDir}\n`);
+        const extra = [
+          unreachable.length ? `${unreachable.length} skipped (${channel === 'email' ? 'no valid address' : channel === 'sms' ? 'no valid phone' : 'no phone or address'})` : '',
+          heldBack.size ? `${heldBack.size} held back by the contact limits` : '',
+        ].filter(Boolean).map((x) => ` · ${x}`).join('');
+        const where = channel === 'sms' && sentKeys.size ? `Batch for the gateway: ${batchPath}` : `Copies of what was sent in ${outDir}`;
+        ctx.stderr.write(`${text}${extra}. ${where}\n`);
       }
       if (summary?.stopped?.error) throw summary.stopped.error;
       const troubled = blocked.length + troubledCount(summary);
       if (troubled > 0) {
-        if (config.notify && sender) await notify(sender, config.notify, from, `dunning: ${troubled} letter(s) need attention (${read.file}, ${isoOfDay(asOf)})`, `${text}\n\nClient folder: ${clientDir}\nRun \`dunning history --dir ${clientDir}\` for details.\n`, ctx);
-        throw new SendError(`${troubled} letter(s) not delivered: ${text}`);
+        if (config.notify && (smtp || config.from)) {
+          await notify(smtp, { clientDir, config, env: ctx.env, insecure: Boolean(flags.insecureSmtp) }, config.notify, from, `dunning: ${troubled} message(s) need attention (${read.file}, ${isoOfDay(asOf)})`, `${text}\n\nClient folder: ${clientDir}\nRun \`dunning history --dir ${clientDir}\` for details.\n`, ctx);
+        }
+        throw new SendError(`${troubled} ${channel === 'email' ? 'letter' : 'message'}(s) not delivered: ${text}`);
       }
     } finally {
       await sender?.close();
@@ -365,23 +375,21 @@ export function remindCommand(ctx: RunContext): Command {
   });
 }
 
-function askedMinor(entry: PlannedEntry): number {
-  return entry.kind === 'upcoming' ? entry.items.reduce((s, a) => s + a.open, 0) : entry.view.amountAsked;
-}
-
-/** The amount asked in major units, as the journal records it. */
-function askedMajor(l: ReadyLetter): number {
-  return minorToMajor(askedMinor(l.entry), currencyExponent(l.entry.customer.currency));
-}
-
-/** The `notify` summary after a cron run with problems: best effort, never journaled. */
-async function notify(sender: Sender, to: string, from: Mailbox, subject: string, text: string, ctx: RunContext): Promise<void> {
+/** The `notify` summary after a cron run with problems: best effort, by email, never journaled. */
+async function notify(
+  open: Sender | null, smtpInput: { clientDir: string; config: Config; env: NodeJS.ProcessEnv; insecure: boolean },
+  to: string, from: Mailbox, subject: string, text: string, ctx: RunContext,
+): Promise<void> {
   const address = parseMailbox(to, 'notify');
+  let own: Sender | null = null;
   try {
+    const sender = open ?? (own = await openSender(await resolveSmtpSettings({ dir: smtpInput.clientDir, config: smtpInput.config.smtp, env: smtpInput.env, insecure: smtpInput.insecure })));
     const raw = await buildRawMessage({ from, to: [address], subject, text, html: `<pre>${text.replace(/[&<>]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[ch]!)}</pre>`, messageId: `<notify-${Date.now()}@${from.address.split('@')[1]}>`, date: new Date() });
     const r = await sender.send({ from: from.address, to: [address.address], cc: [], bcc: [], raw });
     if (r.state !== 'sent') ctx.stderr.write(`warning: the notify summary to ${address.address} was not delivered (${r.state})\n`);
   } catch (err) {
     ctx.stderr.write(`warning: the notify summary to ${address.address} was not delivered (${(err as Error).message})\n`);
+  } finally {
+    await own?.close();
   }
 }

@@ -344,6 +344,63 @@ export function contactDecision(nowMs: number, pastContacts: readonly PastContac
 }
 
 // ---------------------------------------------------------------------------------------------
+// A run
+
+export interface ContactGate<T> {
+  /** The window at the run's instant (the same for every debtor: one zone per client folder). */
+  readonly window: WindowDecision;
+  /** May be contacted now, in the order given. */
+  readonly allowed: readonly T[];
+  /** Held back, with the decision that says why and from when. */
+  readonly blocked: readonly { readonly item: T; readonly decision: ContactDecision }[];
+}
+
+/**
+ * Splits a run's messages into those that may go out at `nowMs` and those held back by the window
+ * or the caps. Contacts allowed earlier in the same run count against later ones: a customer with
+ * MXN and USD letters under "one contact a day" gets the first only.
+ */
+export function gateContacts<T>(
+  items: readonly T[],
+  customerKeyOf: (item: T) => string,
+  past: ReadonlyMap<string, readonly PastContact[]>,
+  cfg: ContactConfig,
+  nowMs: number,
+  channel: Channel,
+): ContactGate<T> {
+  const window = windowDecision(nowMs, cfg);
+  const made = new Map<string, PastContact[]>();
+  const allowed: T[] = [];
+  const blocked: { item: T; decision: ContactDecision }[] = [];
+  for (const item of items) {
+    const key = customerKeyOf(item);
+    const contacts = made.get(key) ?? [...(past.get(key) ?? [])];
+    made.set(key, contacts);
+    const decision = contactDecision(nowMs, contacts, cfg, channel);
+    if (!decision.allowed) {
+      blocked.push({ item, decision });
+      continue;
+    }
+    allowed.push(item);
+    contacts.push({ ts: nowMs, channel });
+  }
+  return { window, allowed, blocked };
+}
+
+/** One line for a message held back: what blocks it and when it may go ("2026-03-02 07:00 America/Bogota"). */
+export function describeBlock(decision: ContactDecision, timeZone: string): string {
+  const why: Record<WindowReason | CapReason, string> = {
+    'no-window': 'no window', open: 'open', ok: 'ok',
+    holiday: 'a public holiday', 'closed-day': 'a day without contact hours', 'before-hours': 'before contact hours',
+    'between-hours': 'between contact hours', 'after-hours': 'after contact hours',
+    'daily-limit': 'already contacted today', 'weekly-limit': 'weekly contact limit reached',
+    'other-channel-this-week': 'contacted by another channel this week',
+  };
+  const when = decision.nextAllowed === null ? 'no opening within a year' : `next ${describeInstant(decision.nextAllowed, timeZone)}`;
+  return `${why[decision.reason]}; ${when}`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Configuration
 
 /** What parseContactConfig returns when nothing is configured: no window, no caps. */

@@ -5,7 +5,7 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { isUtf8 } from 'node:buffer';
-import iconv from 'iconv-lite';
+import { createRequire } from 'node:module';
 import { InputError, UsageError } from '../errors.js';
 import { CsvScanner, CsvSyntaxError, ESCAPED, type CsvRecord } from './csvscan.js';
 import { reportReadProgress } from './progress.js';
@@ -26,6 +26,14 @@ export interface CsvSource extends RowSource {
   readonly bomBytes: number;
   /** Stops every row stream of this source still open (a reader that stopped early). */
   close(): void;
+}
+
+// iconv-lite (with its tables) is loaded on the first file that is not UTF-8 / UTF-16, or names an
+// unusual --encoding: ~20 ms of every run's start-up otherwise, for the common UTF-8 ledger.
+type Iconv = typeof import('iconv-lite');
+let iconvLib: Iconv | null = null;
+function iconv(): Iconv {
+  return (iconvLib ??= createRequire(import.meta.url)('iconv-lite') as Iconv);
 }
 
 const SAMPLE_BYTES = 64 * 1024;
@@ -74,7 +82,7 @@ function normalizeEncoding(name: string, displayName: string): string {
   if (n === 'utf16be') return 'utf-16be';
   if (n === 'windows1252' || n === 'win1252' || n === 'cp1252' || n === 'ansi') return 'windows-1252';
   if (n === 'latin1' || n === 'iso88591') return 'windows-1252'; // a superset for printable text: € and curly quotes survive
-  if (iconv.encodingExists(name)) return name;
+  if (iconv().encodingExists(name)) return name;
   throw new InputError(`--encoding ${name}: unknown encoding (use utf-8, windows-1252, utf-16le…) for ${displayName}`);
 }
 
@@ -99,7 +107,7 @@ function detectEncoding(sample: Buffer, forced: string | null, displayName: stri
 
 function decodeSample(bytes: Buffer, encoding: string): string {
   if (encoding === 'utf-8' || encoding === 'utf-16le') return new TextDecoder(encoding).decode(bytes, { stream: true });
-  return iconv.decode(bytes, encoding);
+  return iconv().decode(bytes, encoding);
 }
 
 function normalizeDelimiter(d: string, displayName: string): string {
@@ -152,20 +160,42 @@ function fieldCounts(text: string, delimiter: string, maxRecords: number): numbe
  * Turns the file's bytes into UTF-8 for the scanner: UTF-8 is checked (strictly, across chunk
  * boundaries) and passed through; other encodings are decoded and re-encoded.
  */
-export function utf8Feeder(encoding: string): { feed(chunk: Buffer): Uint8Array; flush(): Uint8Array } {
+export interface Utf8Feeder {
+  /** Hands the UTF-8 of `chunk` to `push`, in one or two pieces (or none, for a chunk inside a character). */
+  feed(chunk: Buffer, push: (bytes: Uint8Array) => void): void;
+  flush(): Uint8Array;
+  /** Bytes of a character cut by the end of the last chunk may be held back (true when a decoder cannot tell). */
+  readonly pending: boolean;
+}
+
+export function utf8Feeder(encoding: string): Utf8Feeder {
   if (encoding === 'utf-8') {
     let carry: Buffer | null = null;
     return {
-      feed(chunk) {
-        let bytes = chunk;
+      get pending() {
+        return carry !== null;
+      },
+      feed(chunk, push) {
+        let bytes: Uint8Array = chunk;
         if (carry) {
-          bytes = Buffer.concat([carry, chunk]);
+          // The character the last chunk cut, completed from this one's first bytes — rather than
+          // copying a whole chunk behind the few bytes carried.
+          const need = sequenceLength(carry[0]!) - carry.length;
+          if (chunk.length < need) {
+            carry = Buffer.concat([carry, chunk]);
+            return;
+          }
+          const head = Buffer.concat([carry, chunk.subarray(0, need)]);
           carry = null;
+          if (!isUtf8(head)) throw new Error('invalid-utf8');
+          push(head);
+          bytes = chunk.subarray(need);
         }
         const cut = completeUtf8(bytes);
         if (cut < bytes.length) carry = Buffer.from(bytes.subarray(cut));
-        if (!isUtf8(bytes.subarray(0, cut))) throw new Error('invalid-utf8');
-        return cut < bytes.length ? bytes.subarray(0, cut) : bytes;
+        const whole = cut < bytes.length ? bytes.subarray(0, cut) : bytes;
+        if (!isUtf8(whole)) throw new Error('invalid-utf8');
+        if (whole.length) push(whole);
       },
       flush() {
         if (carry) throw new Error('invalid-utf8');
@@ -182,13 +212,23 @@ export function utf8Feeder(encoding: string): { feed(chunk: Buffer): Uint8Array;
         throw new Error('invalid-utf8');
       }
     };
-    return { feed: (chunk) => reencode(() => decoder.decode(chunk, { stream: true })), flush: () => reencode(() => decoder.decode()) };
+    // A UTF-16 decoder may hold half a character: never split between threads (fastaging.ts).
+    return { feed: (chunk, push) => push(reencode(() => decoder.decode(chunk, { stream: true }))), flush: () => reencode(() => decoder.decode()), pending: true };
   }
-  const decoder = iconv.getDecoder(encoding);
+  const decoder = iconv().getDecoder(encoding);
   return {
-    feed: (chunk) => Buffer.from(decoder.write(chunk), 'utf8'),
+    feed: (chunk, push) => push(Buffer.from(decoder.write(chunk), 'utf8')),
     flush: () => Buffer.from(decoder.end() ?? '', 'utf8'),
+    // Single-byte code pages hold nothing back; others (Shift_JIS, GB18030…) may.
+    pending: !SINGLE_BYTE.test(encoding),
   };
+}
+
+const SINGLE_BYTE = /^(windows-125\d|iso-8859-\d+|latin\d|cp125\d|ascii|us-ascii|macintosh|koi8-[ru])$/i;
+
+/** Bytes of the UTF-8 sequence a lead byte starts (as completeUtf8 reads it). */
+function sequenceLength(c: number): number {
+  return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
 }
 
 /** Length of the longest prefix of `b` that does not end inside a multi-byte UTF-8 sequence. */
@@ -197,8 +237,7 @@ function completeUtf8(b: Uint8Array): number {
   for (let i = n - 1, k = 0; i >= 0 && k < 4; i--, k++) {
     const c = b[i]!;
     if ((c & 0xc0) === 0x80) continue; // continuation byte: look further back
-    const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-    return i + need > n ? i : n;
+    return i + sequenceLength(c) > n ? i : n;
   }
   return n;
 }
@@ -223,13 +262,14 @@ async function* csvRows(path: string, displayName: string, encoding: string, bom
   open.add(input);
   const batch: RawRow[] = [];
   const scanner = new CsvScanner(delimiter.charCodeAt(0), (r) => batch.push(rawRow(r)));
+  const push = (bytes: Uint8Array): void => scanner.push(bytes);
   const utf8 = utf8Feeder(encoding);
   let done = bomBytes;
   let rows = 0;
   const total = (await stat(path)).size;
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
-      scanner.push(utf8.feed(chunk));
+      utf8.feed(chunk, push);
       done += chunk.length;
       rows += batch.length;
       reportReadProgress(displayName, done, total, rows);

@@ -9,18 +9,28 @@ export const NO_DAY = -2147483648;
 
 const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Days since 1970-01-01 of a calendar date, or NO_DAY when it does not exist (like dayFromYmd). */
-export function civilDay(y: number, m: number, d: number): number {
-  if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1) return NO_DAY;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  if (d > (m === 2 && leap ? 29 : DAYS_IN_MONTH[m]!)) return NO_DAY;
-  // Howard Hinnant's days_from_civil.
+/** Howard Hinnant's days_from_civil: days since 1970-01-01. */
+function daysFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
   const yoe = yy - era * 400;
   const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
+}
+
+/** Day number of 1 January of years 1000…10000 (a table: two dates a row, a million rows). */
+const YEAR_START = Int32Array.from({ length: 9001 }, (_, i) => daysFromCivil(1000 + i, 1, 1));
+/** Days before each month in a common year. */
+const BEFORE_MONTH = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+/** Days since 1970-01-01 of a calendar date, or NO_DAY when it does not exist (like dayFromYmd). */
+export function civilDay(y: number, m: number, d: number): number {
+  if (y < 1000 || y > 9999 || m < 1 || m > 12 || d < 1) return NO_DAY;
+  const start = YEAR_START[y - 1000]!;
+  const leap = YEAR_START[y - 999]! - start === 366;
+  if (d > (m === 2 && leap ? 29 : DAYS_IN_MONTH[m]!)) return NO_DAY;
+  return start + BEFORE_MONTH[m]! + (leap && m > 2 ? 1 : 0) + d - 1;
 }
 
 export const NOT_HANDLED = 0;
@@ -176,6 +186,26 @@ export function parseAmountBytes(buf: Uint8Array, s: number, e: number, decimal:
     negative = !negative;
     s++;
     if (s >= e || isSpace(buf[s]!)) return;
+  }
+  // The common case in one pass: digits, at most one `.` with digits after it (1850.92, 1850), when
+  // `.` is or may be the decimal point and the value is not ambiguous (1.234: left to the rules below).
+  if (decimal !== COMMA) {
+    let dot = -1;
+    let i = s;
+    for (; i < e; i++) {
+      const c = buf[i]!;
+      if (c >= 48 && c <= 57) continue;
+      if (c !== DOT || dot >= 0) break;
+      dot = i;
+    }
+    if (i === e && dot !== s && dot !== e - 1 && !(decimal === 0 && dot > s && dot - s <= 3 && e - dot - 1 === 3)) {
+      const minor = minorOf(buf, s, dot >= 0 ? dot : e, dot >= 0 ? dot + 1 : -1, e, exp);
+      if (minor < 0) return;
+      out.kind = OK;
+      out.minor = signed(minor, negative);
+      out.sep = dot >= 0 ? DOT : 0;
+      return;
+    }
   }
   let dots = 0;
   let commas = 0;

@@ -1,17 +1,21 @@
-// The xlsx reader: workbook structure (sheets, hidden state, 1900/1904 dates), shared strings,
-// date number formats, and a streaming scan of each worksheet into RawRows (table.ts).
-// Why our own: exceljs's streaming reader corrupts multi-byte UTF-8 characters at decompression
-// chunk boundaries ("Logroño" came out as "Logro��o" in a 100k-row ledger and split a customer
-// in two), and its full reader needs gigabytes on big files. Here zip.ts inflates one part at a
-// time and decodes with a stateful TextDecoder, and each <row> is cut out with indexOf, so memory
-// stays bounded by one decompressed piece plus the shared-string table.
+// The xlsx reader: workbook structure (sheets, hidden state, 1900/1904 dates), date number
+// formats, and each worksheet read as RawRows (table.ts) — or scanned at the byte level for the
+// aging fast path (xlsxfast.ts). Why our own: exceljs's streaming reader corrupts multi-byte UTF-8
+// characters at decompression chunk boundaries ("Logroño" came out as "Logro��o" in a 100k-row
+// ledger and split a customer in two), and its full reader needs gigabytes on big files. Here
+// zip.ts inflates one part at a time and xlsxscan.ts scans its bytes, decoding text only once a
+// whole element is in the buffer, so memory stays bounded by one inflated piece, one row and the
+// shared-string table (kept as bytes). Shared strings and date cells are one Cell per distinct
+// value (CellReader), not one per cell.
 import { dayFromExcelSerial, parseIsoDay } from '../core/dates.js';
 import { InputError } from '../errors.js';
 import { reportReadProgress } from './progress.js';
 import { EMPTY, type Cell, type RawRow, type RowSource, type SheetInfo } from './table.js';
+import { contentOf, decodeText, richText, rootPrefix, startTags } from './xml.js';
 import {
-  attrIn, contentOf, decodeText, ElementScanner, findElement, richText, rootPrefix, startTags,
-} from './xml.js';
+  SharedStringScanner, SharedStringTable, SheetScanner, T_BOOL, T_DATE, T_ERROR, T_INLINE, T_SHARED, T_STR, utf8Of, utf8Pieces,
+  type RawCells, type SharedStrings,
+} from './xlsxscan.js';
 import { DEFAULT_ZIP_LIMITS, openZip, type ZipArchive, type ZipEntry } from './zip.js';
 
 export interface XlsxLimits {
@@ -28,7 +32,26 @@ export interface Workbook {
   readonly date1904: boolean;
   /** Every sheet in workbook order, hidden ones included (flagged). */
   readonly sheets: readonly SheetInfo[];
-  source(sheet: SheetInfo): RowSource;
+  source(sheet: SheetInfo): XlsxSource;
+}
+
+/** A worksheet to read: as Cells (RowSource), or at the byte level for the aging fast path. */
+export interface XlsxSource extends RowSource {
+  readonly format: 'xlsx';
+  /** Inflated size of the sheet's XML, in bytes (as declared; checked while inflating). */
+  readonly size: number;
+  /**
+   * Scans the whole sheet: `onRow` gets each row's cells as found in the XML (valid during the
+   * call only) and the CellReader that turns them into Cells. Progress is reported as for rows().
+   */
+  scan(onRow: (raw: RawCells, cells: CellReader) => void): Promise<void>;
+  /** Ends the reads of rows() still open (a reader that stopped early), closing the file. */
+  close(): Promise<void>;
+}
+
+/** Whether a row source is a worksheet of an xlsx file (then it can be scanned). */
+export function isXlsxSource(source: RowSource): source is XlsxSource {
+  return (source as Partial<XlsxSource>).format === 'xlsx';
 }
 
 /** A small part (workbook, rels, styles) larger than this many characters is refused. */
@@ -80,24 +103,40 @@ export async function openXlsx(path: string, displayName: string, limits?: Parti
   const sstEntry = partOfType(zip, rels, '/sharedStrings', `${wbDir}sharedStrings.xml`);
   if (sstEntry) zip.checkDeclared(sstEntry);
 
-  let sst: Promise<readonly string[]> | null = null;
-  const sharedStrings = (): Promise<readonly string[]> => (sst ??= sstEntry ? readSharedStrings(zip, sstEntry) : Promise.resolve([]));
+  let sst: Promise<SharedStrings> | null = null;
+  const sharedStrings = (): Promise<SharedStrings> => (sst ??= sstEntry ? readSharedStrings(zip, sstEntry) : Promise.resolve(new SharedStringTable()));
 
   return {
     file: displayName,
     date1904,
     sheets,
-    source(sheet: SheetInfo): RowSource {
+    source(sheet: SheetInfo): XlsxSource {
       const part = parts[sheet.index];
       if (!part || sheets[sheet.index]?.name !== sheet.name) {
         throw new Error(`sheet "${sheet.name}" (#${sheet.index}) is not a sheet of ${displayName}`);
       }
       const where = `${displayName} › ${sheet.name}`;
+      const open = new Set<AsyncGenerator<RawRow>>();
+      const reader = async (): Promise<CellReader> => new CellReader(where, await sharedStrings(), dateStyles, date1904);
       return {
+        format: 'xlsx',
+        size: part.uncompressedSize,
         file: displayName,
         sheet: sheet.name,
         date1904,
-        rows: () => sheetRows(zip, part, where, sharedStrings, dateStyles, date1904),
+        rows: () => {
+          const rows: AsyncGenerator<RawRow> = sheetRows(zip, part, where, reader, () => open.delete(rows));
+          open.add(rows);
+          return rows;
+        },
+        scan: async (onRow) => {
+          const cells = await reader();
+          for await (const _ of scanPieces(zip, part, where, new SheetScanner(where, (raw) => onRow(raw, cells)))) { /* each piece scanned */ }
+        },
+        close: async () => {
+          for (const rows of open) await rows.return(undefined);
+          open.clear();
+        },
       };
     },
   };
@@ -106,190 +145,161 @@ export async function openXlsx(path: string, displayName: string, limits?: Parti
 // ---------------------------------------------------------------------------------------------
 // Worksheets
 
+/**
+ * Feeds the sheet's bytes to `scanner`, one inflated piece at a time, yielding after each piece
+ * (the caller takes the rows the piece completed) and reporting progress (ledger/progress.ts) in
+ * bytes of the sheet's XML against its inflated size.
+ */
+async function* scanPieces(zip: ZipArchive, part: ZipEntry, where: string, scanner: SheetScanner): AsyncGenerator<void> {
+  let done = 0;
+  try {
+    for await (const piece of utf8Pieces(zip, part)) {
+      done += piece.length;
+      scanner.feed(piece);
+      reportReadProgress(where, done, part.uncompressedSize, scanner.rows);
+      yield;
+    }
+  } finally {
+    reportReadProgress(where, done, part.uncompressedSize, scanner.rows, true);
+  }
+}
+
 async function* sheetRows(
   zip: ZipArchive,
   part: ZipEntry,
   where: string,
-  sharedStrings: () => Promise<readonly string[]>,
-  dateStyles: readonly boolean[],
-  date1904: boolean,
+  reader: () => Promise<CellReader>,
+  ended: () => void,
 ): AsyncGenerator<RawRow> {
-  const sst = await sharedStrings();
-  const scanner = new ElementScanner('row', where);
-  let parser: RowParser | null = null;
-  // Progress (ledger/progress.ts) in characters of the sheet's XML against its inflated size.
-  let done = 0;
-  let count = 0;
   try {
-    for await (const piece of zip.text(part)) {
-      done += piece.length;
-      const rows = scanner.feed(piece);
-      reportReadProgress(where, done, part.uncompressedSize, count);
-      if (rows.length === 0) continue;
-      parser ??= new RowParser(scanner.prefix, where, sst, dateStyles, date1904);
-      for (const el of rows) {
-        const row = parser.parse(el);
-        if (row) {
-          count++;
-          yield row;
-        }
-      }
+    const cellsOf = await reader();
+    let batch: RawRow[] = [];
+    const scanner = new SheetScanner(where, (raw) => {
+      const row = cellsOf.row(raw);
+      if (row) batch.push(row);
+    });
+    for await (const _ of scanPieces(zip, part, where, scanner)) {
+      if (batch.length === 0) continue;
+      const rows = batch;
+      batch = [];
+      yield* rows;
     }
   } finally {
-    reportReadProgress(where, done, part.uncompressedSize, count, true);
+    ended();
   }
 }
 
-class RowParser {
-  private prevRow = 0;
-  private readonly cOpen: string;
-  private readonly cClose: string;
-  private readonly vOpen: string;
-  private readonly vClose: string;
-  private readonly fOpen: string;
-  private readonly isName: string;
+/**
+ * The cells of a scanned row (xlsxscan.ts RawCells) as Cells. Shared strings and date cells are
+ * made once per distinct value and shared between rows (Cells are read-only): 100k rows of
+ * 8 cells were 800k objects, most of them repeats.
+ */
+export class CellReader {
+  /** Made with its final length: filled out of order, a growing array fell back to a hash table. */
+  private readonly sstCells: (Cell | undefined)[];
+  /** Date cells by whole serial (dayFromExcelSerial reads only the whole part); null: not a date. */
+  private readonly dateCells = new Map<number, Cell | null>();
 
   constructor(
-    private readonly p: string,
     private readonly where: string,
-    private readonly sst: readonly string[],
+    readonly sst: SharedStrings,
     private readonly dateStyles: readonly boolean[],
     private readonly date1904: boolean,
   ) {
-    this.cOpen = `<${p}c`;
-    this.cClose = `</${p}c>`;
-    this.vOpen = `<${p}v`;
-    this.vClose = `</${p}v>`;
-    this.fOpen = `<${p}f`;
-    this.isName = `${p}is`;
+    this.sstCells = new Array<Cell | undefined>(sst.count);
   }
 
-  /** One `<row>` element → a RawRow, or null when it holds no value. */
-  parse(el: string): RawRow | null {
-    const gt = el.indexOf('>');
-    const r = attrIn(el, 0, gt, 'r');
-    const n = r === null ? NaN : parseInt(r, 10);
-    // Rows without an r attribute follow the previous one (some writers omit it).
-    const row = Number.isFinite(n) && n > 0 ? n : this.prevRow + 1;
-    this.prevRow = row;
-    if (el.charCodeAt(gt - 1) === 47 /* <row …/> */) return null;
+  /** The row's cells by column, or null when they are all empty. */
+  row(raw: RawCells): RawRow | null {
     const cells: Cell[] = [];
-    let col = -1;
-    let pos = gt + 1;
-    for (;;) {
-      const s = findElement(el, this.cOpen, pos, el.length);
-      if (s < 0) break;
-      const tagEnd = el.indexOf('>', s);
-      if (tagEnd < 0) break;
-      this.cellAttrs(el, s + this.cOpen.length, tagEnd);
-      const refCol = this.ref === null ? -1 : columnIndex(this.ref);
-      col = refCol >= 0 ? refCol : col + 1;
-      if (el.charCodeAt(tagEnd - 1) === 47) { pos = tagEnd + 1; continue; } // <c r="B2" s="3"/>
-      const close = el.indexOf(this.cClose, tagEnd + 1);
-      if (close < 0) break;
-      pos = close + this.cClose.length;
-      const cell = this.cell(el, tagEnd, close, row, col);
+    for (let k = 0; k < raw.n; k++) {
+      const cell = this.cell(raw, k);
       if (cell === EMPTY) continue;
+      const col = raw.col[k]!;
       while (cells.length < col) cells.push(EMPTY);
       cells[col] = cell;
     }
-    return cells.length > 0 ? { row, cells } : null;
+    return cells.length > 0 ? { row: raw.row, cells } : null;
   }
 
-  // The r, s and t attributes of the cell start tag being read (one pass over the tag per cell:
-  // three separate attribute searches cost a third of the scan at 100k rows).
-  private ref: string | null = null;
-  private style: string | null = null;
-  private type: string | null = null;
-
-  /** Reads the one-letter attributes r, s, t of the start tag el[from, end) into this.ref/style/type. */
-  private cellAttrs(el: string, from: number, end: number): void {
-    this.ref = this.style = this.type = null;
-    for (let i = from; i < end; i++) {
-      if (el.charCodeAt(i) !== 61 /* = */) continue;
-      const q = el.charCodeAt(i + 1);
-      if (q !== 34 && q !== 39) continue;
-      const close = el.indexOf(q === 34 ? '"' : "'", i + 2);
-      if (close < 0 || close > end) return;
-      const before = el.charCodeAt(i - 2);
-      if (before === 32 || before === 9 || before === 10 || before === 13) {
-        const name = el.charCodeAt(i - 1);
-        if (name === 114 /* r */) this.ref = el.slice(i + 2, close);
-        else if (name === 115 /* s */) this.style = el.slice(i + 2, close);
-        else if (name === 116 /* t */) this.type = el.slice(i + 2, close);
-      }
-      i = close;
-    }
-  }
-
-  /** The cell whose start tag ends at el[tagEnd] (attributes read by cellAttrs) and whose content ends at `close`. */
-  private cell(el: string, tagEnd: number, close: number, row: number, col: number): Cell {
-    const type = this.type;
-    const from = tagEnd + 1;
-    if (type === 'inlineStr') {
-      const inner = el.slice(from, close);
-      const is = contentOf(inner, this.isName);
-      if (is) return text(own(richText(inner, this.p, is.start, is.end)));
-      // No <is>: some writers put the text in <v>; read it as a formula string below.
-    }
-    const v = this.valueText(el, from, close);
-    if (v === null || (v === '' && type !== 'str' && type !== 'inlineStr')) {
-      return findElement(el, this.fOpen, from, close) >= 0 ? NO_CACHED_VALUE : EMPTY;
-    }
+  /** Cell k of the row. */
+  cell(raw: RawCells, k: number): Cell {
+    const type = raw.type[k]!;
+    const buf = raw.buf;
+    if (type === T_INLINE && raw.isStart[k]! >= 0) return text(richText(utf8Of(buf, raw.isStart[k]!, raw.isEnd[k]!), raw.prefix));
+    // No <is>: some writers put an inline string's text in <v>; read it as a formula string below.
+    const vs = raw.vStart[k]!;
+    const ve = raw.vEnd[k]!;
+    if (vs < 0 || (vs === ve && type !== T_STR && type !== T_INLINE)) return raw.formula[k] ? NO_CACHED_VALUE : EMPTY;
     switch (type) {
-      case 's': {
-        const str = this.sst[Number(v)];
-        if (str === undefined) {
-          throw new InputError(`${this.where} › ${columnName(col)}${row}: refers to shared string ${v}, which the file does not have: the .xlsx file is corrupt`);
-        }
-        return text(str);
+      case T_SHARED: {
+        let index = raw.num[k]!;
+        if (Number.isNaN(index)) index = Number(utf8Of(buf, vs, ve));
+        return this.shared(index, raw, k);
       }
-      case 'str':
-      case 'inlineStr':
-        return text(own(decodeText(v)));
-      case 'b':
+      case T_STR:
+      case T_INLINE:
+        return text(decodeText(utf8Of(buf, vs, ve)));
+      case T_BOOL: {
+        const v = utf8Of(buf, vs, ve);
         return { t: 'b', v: v === '1' || v === 'true' };
-      case 'e':
-        return { t: 'e', v: decodeText(v) };
-      case 'd': {
+      }
+      case T_ERROR:
+        return { t: 'e', v: decodeText(utf8Of(buf, vs, ve)) };
+      case T_DATE: {
         // ISO 8601 date cells (t="d", "2024-02-29T00:00:00"): the calendar date, time ignored.
+        const v = utf8Of(buf, vs, ve);
         const day = parseIsoDay(v.slice(0, 10));
         return day !== null ? { t: 'd', v: day } : text(decodeText(v));
       }
       default: {
-        const num = Number(v);
-        if (!Number.isFinite(num)) return text(decodeText(v));
-        if (num === 0 && v.trim() === '') { // Number(' ') is 0: a blank value is no value, never 0
-          return findElement(el, this.fOpen, from, close) >= 0 ? NO_CACHED_VALUE : EMPTY;
+        let num = raw.num[k]!;
+        if (Number.isNaN(num)) {
+          const v = utf8Of(buf, vs, ve);
+          num = Number(v);
+          if (!Number.isFinite(num)) return text(decodeText(v));
+          if (num === 0 && v.trim() === '') return raw.formula[k] ? NO_CACHED_VALUE : EMPTY; // Number(' ') is 0: a blank value is no value, never 0
         }
-        const style = this.style;
-        if (style !== null && this.dateStyles[Number(style)] === true) {
-          const day = dayFromExcelSerial(num, this.date1904);
-          if (day !== null) return { t: 'd', v: day };
+        if (this.isDateStyle(raw, k)) {
+          const date = this.dateCell(num);
+          if (date !== null) return date;
         }
         return { t: 'n', v: num };
       }
     }
   }
 
-  /** The raw text of the cell's `<v>` in el[from, to), '' for `<v/>`, or null when absent. */
-  private valueText(el: string, from: number, to: number): string | null {
-    const v = findElement(el, this.vOpen, from, to);
-    if (v < 0) return null;
-    const gt = el.indexOf('>', v);
-    if (el.charCodeAt(gt - 1) === 47) return '';
-    const end = el.indexOf(this.vClose, gt + 1);
-    return end < 0 || end > to ? null : el.slice(gt + 1, end);
+  /** Whether cell k's style (s attribute) has a date number format. */
+  isDateStyle(raw: RawCells, k: number): boolean {
+    const style = raw.style[k]!;
+    if (style === -1) return false;
+    const index = style >= 0 ? style : Number(utf8Of(raw.buf, raw.styleStart[k]!, raw.styleEnd[k]!));
+    return this.dateStyles[index] === true;
   }
-}
 
-/**
- * A copy of a string cut out of a sheet piece. V8 keeps a slice pointing into its parent, so
- * keeping one customer name per row would keep the whole sheet's XML alive (copying keys cut a
- * 1M-row run from 250 to 149 MB). Shared strings need no copy: together they cover their part.
- */
-function own(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1); // V8 copies slices shorter than 13 anyway
+  /** A date cell for a serial in a date-formatted cell, or null when the serial is no date. */
+  dateCell(serial: number): Cell | null {
+    const whole = Math.floor(serial);
+    const known = this.dateCells.get(whole);
+    if (known !== undefined) return known;
+    const day = dayFromExcelSerial(serial, this.date1904);
+    const cell: Cell | null = day === null ? null : { t: 'd', v: day };
+    if (this.dateCells.size < 100_000) this.dateCells.set(whole, cell);
+    return cell;
+  }
+
+  /** The cell of shared string `index`; a missing one means a corrupt file. */
+  private shared(index: number, raw: RawCells, k: number): Cell {
+    const cached = Number.isInteger(index) ? this.sstCells[index] : undefined;
+    if (cached !== undefined) return cached;
+    if (!(Number.isInteger(index) && index >= 0 && index < this.sst.count)) {
+      const v = utf8Of(raw.buf, raw.vStart[k]!, raw.vEnd[k]!);
+      throw new InputError(`${this.where} › ${columnName(raw.col[k]!)}${raw.row}: refers to shared string ${v}, which the file does not have: the .xlsx file is corrupt`);
+    }
+    const cell = text(this.sst.text(index));
+    this.sstCells[index] = cell;
+    return cell;
+  }
 }
 
 /** Empty text reads as an empty cell, so a row of "" cells is skipped like any blank row. */
@@ -319,25 +329,10 @@ export function columnName(index: number): string {
 // ---------------------------------------------------------------------------------------------
 // Shared strings
 
-async function readSharedStrings(zip: ZipArchive, entry: ZipEntry): Promise<readonly string[]> {
-  const scanner = new ElementScanner('si', `${zip.displayName} › shared strings`);
-  const list: string[] = [];
-  let plainOpen = '';
-  let plainClose = '';
-  for await (const piece of zip.text(entry)) {
-    for (const si of scanner.feed(piece)) {
-      if (plainOpen === '') {
-        plainOpen = `<${scanner.prefix}si><${scanner.prefix}t>`;
-        plainClose = `</${scanner.prefix}t></${scanner.prefix}si>`;
-      }
-      // Fast path for the common <si><t>text</t></si>; rich text and xml:space go the long way.
-      const textEnd = si.length - plainClose.length;
-      list.push(si.startsWith(plainOpen) && si.indexOf('<', plainOpen.length) === textEnd
-        ? decodeText(si.slice(plainOpen.length, textEnd))
-        : richText(si, scanner.prefix));
-    }
-  }
-  return list;
+async function readSharedStrings(zip: ZipArchive, entry: ZipEntry): Promise<SharedStrings> {
+  const scanner = new SharedStringScanner(`${zip.displayName} › shared strings`, (si, p) => richText(si, p));
+  for await (const piece of utf8Pieces(zip, entry)) scanner.feed(piece);
+  return scanner.table;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,13 +1,11 @@
-// Just enough XML for the machine-written parts of an xlsx file: a streaming scanner that cuts
-// repeated elements (<row>, <si>) out of decoded text pieces with indexOf, small attribute
-// readers, and text decoding (XML entities and Excel's _xHHHH_ escapes). Not a general XML
-// parser: no DTDs, no CDATA, no comments in the scanned regions — OOXML writers emit none there.
-// Why hand-written: a regex over the whole document per cell was too slow at 100k rows, and
-// exceljs's own reader mangled "Logroño" at chunk boundaries (see zip.ts for the decoding side).
-import { InputError } from '../errors.js';
-
-/** An element larger than this (in characters) is taken as a malformed or hostile part. */
-const MAX_ELEMENT_CHARS = 64 * 1024 * 1024;
+// Just enough XML for the machine-written parts of an xlsx file, as text: the root element's
+// namespace prefix, start tags and their attributes (workbook, relationships, styles), the text
+// of shared and inline strings (rich-text runs), and text decoding (XML entities and Excel's
+// _xHHHH_ escapes). The big parts — worksheets and the shared-string table — are scanned as bytes
+// (xlsxscan.ts), which falls back on these for the rare element that is not in its plain form.
+// Not a general XML parser: no DTDs, no CDATA, no comments in the regions read — OOXML writers
+// emit none there. Why hand-written: a regex over the whole document per cell was too slow at
+// 100k rows, and exceljs's own reader mangled "Logroño" at chunk boundaries.
 
 /** True for the characters that can end an element name: whitespace, '>' and '/'. */
 export function endsName(code: number): boolean {
@@ -34,86 +32,6 @@ export function rootPrefix(text: string): string | null {
   const name = text.slice(i + 1, j);
   const colon = name.indexOf(':');
   return colon < 0 ? '' : name.slice(0, colon + 1);
-}
-
-/**
- * Cuts complete `<tag …>…</tag>` and `<tag …/>` elements out of a stream of text pieces, keeping
- * only the unfinished tail between pieces, so memory stays bounded by one element plus one piece.
- */
-export class ElementScanner {
-  private buf = '';
-  private pos = 0;
-  private open: string | null = null;
-  private close = '';
-
-  constructor(
-    private readonly tag: string,
-    private readonly describe: string,
-  ) {}
-
-  /** The namespace prefix found on the root element (valid once an element was found). */
-  prefix = '';
-
-  feed(piece: string): string[] {
-    this.buf = this.pos < this.buf.length ? this.buf.slice(this.pos) + piece : piece;
-    this.pos = 0;
-    if (this.open === null) {
-      const p = rootPrefix(this.buf);
-      if (p === null) return [];
-      this.prefix = p;
-      this.open = `<${p}${this.tag}`;
-      this.close = `</${p}${this.tag}>`;
-    }
-    const { buf, open, close } = this;
-    const out: string[] = [];
-    let pos = 0;
-    for (;;) {
-      const s = buf.indexOf(open, pos);
-      if (s < 0) { pos = Math.max(pos, buf.length - open.length); break; }
-      const after = s + open.length;
-      if (after >= buf.length) { pos = s; break; }
-      if (!endsName(buf.charCodeAt(after))) { pos = after; continue; }
-      const gt = buf.indexOf('>', after);
-      if (gt < 0) { pos = s; break; }
-      if (buf.charCodeAt(gt - 1) === 47 /* / */) {
-        out.push(buf.slice(s, gt + 1));
-        pos = gt + 1;
-        continue;
-      }
-      const e = buf.indexOf(close, gt + 1);
-      if (e < 0) { pos = s; break; }
-      pos = e + close.length;
-      out.push(buf.slice(s, pos));
-    }
-    this.pos = pos;
-    if (buf.length - pos > MAX_ELEMENT_CHARS) {
-      throw new InputError(`${this.describe}: an element <${this.tag}> is larger than ${MAX_ELEMENT_CHARS / 1024 / 1024} MB: the file is malformed`);
-    }
-    return out;
-  }
-}
-
-/**
- * The value of attribute `name` in the start tag s[start, end), or null. Fast path for the
- * machine-written tags of rows and cells (values never contain the attribute's own name followed
- * by '=' after whitespace). Returns the raw value: entities are not decoded.
- */
-export function attrIn(s: string, start: number, end: number, name: string): string | null {
-  let i = start;
-  for (;;) {
-    i = s.indexOf(name, i);
-    if (i < 0 || i >= end) return null;
-    const after = i + name.length;
-    if (isSpace(s.charCodeAt(i - 1)) && s.charCodeAt(after) === 61 /* = */) {
-      const q = s.charCodeAt(after + 1);
-      if (q === 34 || q === 39) {
-        const close = s.indexOf(q === 34 ? '"' : "'", after + 2);
-        if (close < 0 || close > end) return null;
-        return s.slice(after + 2, close);
-      }
-    }
-    i = after;
-  }
 }
 
 export interface StartTag {

@@ -82,12 +82,31 @@ function cellText(value: unknown): string {
   return String(value).replace(/[\u001c-\u001f\r\n\t]/g, ' ');
 }
 
-function width(text: string): number {
-  return [...text].length;
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** Characters as a reader counts them: code points, as [...text].length, without building the array. */
+export function codePoints(text: string): number {
+  if (!SURROGATE.test(text)) return text.length;
+  let n = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n -= 1;
+        i += 1;
+      }
+    }
+  }
+  return n;
 }
 
-function pad(text: string, w: number, align: string): string {
-  const fill = ' '.repeat(Math.max(0, w - width(text)));
+function width(text: string): number {
+  return codePoints(text);
+}
+
+function pad(text: string, w: number, align: string, textWidth = width(text)): string {
+  const fill = ' '.repeat(Math.max(0, w - textWidth));
   return align === 'r' ? fill + text : text + fill;
 }
 
@@ -96,7 +115,8 @@ export function layoutTable(body: string, hash: { align?: unknown; indent?: unkn
   const aligns = typeof hash.align === 'string' ? hash.align : '';
   const indent = ' '.repeat(typeof hash.indent === 'number' ? hash.indent : 0);
   const gap = ' '.repeat(typeof hash.gap === 'number' ? hash.gap : 2);
-  type Line = { kind: 'row'; cells: string[] } | { kind: 'span'; label: string; value: string } | { kind: 'rule'; char: string } | { kind: 'text'; text: string };
+  // A row keeps its cells' widths: measured once, used for the column widths and the padding.
+  type Line = { kind: 'row'; cells: string[]; widths: number[] } | { kind: 'span'; label: string; value: string } | { kind: 'rule'; char: string } | { kind: 'text'; text: string };
   const lines: Line[] = [];
   for (const raw of body.split('\n')) {
     const at = raw.search(/[\u001c-\u001e]/);
@@ -105,7 +125,10 @@ export function layoutTable(body: string, hash: { align?: unknown; indent?: unkn
       continue;
     }
     const rest = raw.slice(at + 1);
-    if (raw[at] === ROW) lines.push({ kind: 'row', cells: rest.split(CELL) });
+    if (raw[at] === ROW) {
+      const cells = rest.split(CELL);
+      lines.push({ kind: 'row', cells, widths: cells.map(width) });
+    }
     else if (raw[at] === SPAN) {
       const [label = '', value = ''] = rest.split(CELL);
       lines.push({ kind: 'span', label, value });
@@ -113,7 +136,7 @@ export function layoutTable(body: string, hash: { align?: unknown; indent?: unkn
   }
   const columns = Math.max(2, ...lines.map((l) => (l.kind === 'row' ? l.cells.length : 0)));
   const widths = new Array<number>(columns).fill(0);
-  for (const l of lines) if (l.kind === 'row') l.cells.forEach((c, i) => (widths[i] = Math.max(widths[i]!, width(c))));
+  for (const l of lines) if (l.kind === 'row') l.widths.forEach((w, i) => (widths[i] = Math.max(widths[i]!, w)));
   const last = columns - 1;
   for (const l of lines) {
     if (l.kind !== 'span') continue;
@@ -126,7 +149,7 @@ export function layoutTable(body: string, hash: { align?: unknown; indent?: unkn
   const out = lines.map((l) => {
     switch (l.kind) {
       case 'row':
-        return indent + widths.map((w, i) => pad(l.cells[i] ?? '', w, alignOf(i))).join(gap);
+        return indent + widths.map((w, i) => pad(l.cells[i] ?? '', w, alignOf(i), l.widths[i] ?? 0)).join(gap);
       case 'span':
         return indent + pad(l.label, total - widths[last]! - gap.length, 'l') + gap + pad(l.value, widths[last]!, alignOf(last));
       case 'rule':

@@ -26,6 +26,8 @@ export interface PlanSettings extends LadderSettings {
   readonly lang: 'es' | 'en';
   /** `--resend-unknown`: a customer blocked by an unknown letter gets that same letter (same key) again. */
   readonly resendUnknown: boolean;
+  /** The channel of this run (default email): the ladder reads that channel's past letters only. */
+  readonly channel?: 'email' | 'sms' | 'webhook';
 }
 
 export interface PlannedEntry {
@@ -72,8 +74,8 @@ export function customerLang(value: string | null): 'es' | 'en' | null {
 }
 
 /** A customer's letters in the journal as the ladder reads them, oldest first. */
-export function pastLetters(journal: Pick<Journal, 'records'>, c: CustomerAging): PastLetter[] {
-  return customerLetters(journal, c.customerKey, c.currency).map((l) => {
+export function pastLetters(journal: Pick<Journal, 'records'>, c: CustomerAging, channel?: 'email' | 'sms' | 'webhook'): PastLetter[] {
+  return customerLetters(journal, c.customerKey, c.currency, channel).map((l) => {
     const r = l.record as LetterRecord & { cycle?: string };
     return {
       key: r.key,
@@ -117,8 +119,8 @@ function pauseReason(c: CustomerAging, view: DunnableView, promises: readonly Pr
   return null;
 }
 
-export function keyOf(c: CustomerAging, level: number | string, asOf: Day, items: readonly AgedItem[]): string {
-  return letterKey({ customerKey: c.customerKey, currency: c.currency, level, asOf: isoOfDay(asOf), invoices: items.map((a) => a.item.invoice) });
+export function keyOf(c: CustomerAging, level: number | string, asOf: Day, items: readonly AgedItem[], channel?: 'email' | 'sms' | 'webhook'): string {
+  return letterKey({ customerKey: c.customerKey, currency: c.currency, level, asOf: isoOfDay(asOf), invoices: items.map((a) => a.item.invoice), channel });
 }
 
 /** The journal's invoice list of a letter: number, due date (tells instalments apart), open. */
@@ -134,6 +136,7 @@ export function planLetters(report: AgingReport, journal: Pick<Journal, 'records
   let otherBuckets = 0;
   const promises = promisesOf(journal);
   const holds = holdsOf(journal);
+  const channel = s.channel ?? 'email';
   for (const c of report.customers) {
     if (!matchesCustomer(c, s.customer)) continue;
     const view = dunnableView(c, heldInvoices(holds, c, s.asOf));
@@ -158,13 +161,13 @@ export function planLetters(report: AgingReport, journal: Pick<Journal, 'records
     const lang = customerLang(c.language) ?? s.lang;
     if (upcoming) {
       const items = view.notDue.filter((a) => a.item.dueDate - s.asOf <= s.upcomingDays);
-      const past = pastLetters(journal, c);
+      const past = pastLetters(journal, c, channel);
       const already = past.find((p) => p.level === 0 && (p.state === 'sent' || p.state === 'unknown') && items.every((a) => p.invoices.some((i) => i.invoice === a.item.invoice && i.dueDate === a.item.dueDate)));
       if (already) {
         skipped.push({ customer: c, reason: `courtesy note already sent on ${isoOfDay(already.asOf)}` });
         continue;
       }
-      const key = keyOf(c, 'upcoming', s.asOf, items);
+      const key = keyOf(c, 'upcoming', s.asOf, items, channel);
       letters.push({ customer: c, view, lang, level: null, kind: 'upcoming', newCycle: false, cycle: key, key, items, to: valid, invalidAddresses: invalid });
       continue;
     }
@@ -172,7 +175,7 @@ export function planLetters(report: AgingReport, journal: Pick<Journal, 'records
       skipped.push({ customer: c, reason: 'credits cover the overdue amount (nothing to ask)' });
       continue;
     }
-    const past = pastLetters(journal, c).filter((p) => p.level > 0);
+    const past = pastLetters(journal, c, channel).filter((p) => p.level > 0);
     const last = past[past.length - 1];
     let decision = decideLevel(view, past, valid, s.asOf, s);
     // A broken promise moves the customer one level up, once (the first run after the date).
@@ -197,7 +200,7 @@ export function planLetters(report: AgingReport, journal: Pick<Journal, 'records
     }
     const rule: LevelRule = s.levels[decision.level - 1]!;
     const items = [...view.dunnable, ...view.credits];
-    const key = keyOf(c, decision.level, s.asOf, items);
+    const key = keyOf(c, decision.level, s.asOf, items, channel);
     const cycle = decision.newCycle || !last ? key : (last.cycle ?? last.key);
     letters.push({ customer: c, view, lang, level: decision.level, kind: rule.template, newCycle: decision.newCycle, cycle, key, items, to: valid, invalidAddresses: invalid });
   }

@@ -415,10 +415,14 @@ function field(value: string, quote = false): string {
  * gateways, reading RFC 4180, get the plain number. Throws on a phone that is not E.164 (a bug upstream).
  */
 export function smsBatchCsv(rows: readonly SmsBatchRow[]): string {
-  const lines = ['phone,message,customer,key'];
-  for (const row of rows) {
-    if (!E164.test(row.phone)) throw new Error(`SMS batch: ${JSON.stringify(row.phone)} is not an E.164 number (use toE164)`);
-    lines.push([field(row.phone, true), field(neutralizeFormula(row.message)), field(neutralizeFormula(row.customer)), field(neutralizeFormula(row.key))].join(','));
-  }
-  return lines.join('\r\n') + '\r\n';
+  return SMS_BATCH_HEADER + rows.map(smsBatchLine).join('');
+}
+
+/** The header line of a batch file (CRLF-terminated). */
+export const SMS_BATCH_HEADER = 'phone,message,customer,key\r\n';
+
+/** One row of the batch file, CRLF-terminated (see smsBatchCsv). */
+export function smsBatchLine(row: SmsBatchRow): string {
+  if (!E164.test(row.phone)) throw new Error(`SMS batch: ${JSON.stringify(row.phone)} is not an E.164 number (use toE164)`);
+  return [field(row.phone, true), field(neutralizeFormula(row.message)), field(neutralizeFormula(row.customer)), field(neutralizeFormula(row.key))].join(',') + '\r\n';
 }

@@ -18,7 +18,11 @@ export interface PlannedLetter {
   readonly messageId: string;
   /** The journal record without what the attempt decides. */
   readonly record: Omit<LetterRecord, 'ts' | 'state' | 'error' | 'response'>;
-  /** Plain, validated addresses; `to` are the customer's. */
+  /**
+   * Plain, validated addresses; `to` are the customer's. For the sms and webhook channels (the
+   * record says which) the envelope is not used: the recipients are in the message itself and
+   * `record.to` (phone and/or addresses).
+   */
   readonly envelope: {
     readonly from: string;
     readonly to: readonly string[];
@@ -163,6 +167,10 @@ export async function deliverAll(letters: readonly PlannedLetter[], options: Del
 function checkConsistent(letter: PlannedLetter): void {
   if (letter.record.key !== letter.key || letter.record.messageId !== letter.messageId) {
     throw new Error(`internal: planned letter ${letter.key} has a record for ${letter.record.key} / ${letter.record.messageId}`);
+  }
+  if (letter.record.channel !== undefined) {
+    if (letter.record.to.length === 0) throw new Error(`internal: planned ${letter.record.channel} message ${letter.key} has no recipient`);
+    return;
   }
   const { from, to, cc, bcc } = letter.envelope;
   const bad = [from, ...to, ...cc, ...bcc].find((a) => !isValidAddress(a));

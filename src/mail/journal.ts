@@ -62,6 +62,8 @@ export interface LetterRecord {
   readonly amount: number;
   readonly to: readonly string[];
   readonly messageId: string;
+  /** How it went out; absent for email (records written before channels existed are email). */
+  readonly channel?: 'sms' | 'webhook';
   readonly state: LetterState;
   /** Why an attempt did not end `sent` (the client-side error text). */
   readonly error?: string;
@@ -379,14 +381,23 @@ export function letterStates(journal: Pick<Journal, 'records'>): Map<string, Eff
   return states;
 }
 
-/** Every letter key of one customer (customer key + currency), oldest first, with its effective state. */
+/** The channel a letter record went out by ('email' when the record does not say). */
+export function channelOf(record: Pick<LetterRecord, 'channel'>): 'email' | 'sms' | 'webhook' {
+  return record.channel ?? 'email';
+}
+
+/**
+ * Every letter key of one customer (customer key + currency), oldest first, with its effective
+ * state; with `channel`, only the letters of that channel (each channel climbs its own ladder).
+ */
 export function customerLetters(
   journal: Pick<Journal, 'records'>,
   customerKey: string,
   currency: string,
+  channel?: 'email' | 'sms' | 'webhook',
 ): readonly EffectiveLetter[] {
   return [...effectiveLetters(journal).values()].filter(
-    (l) => l.record.customerKey === customerKey && l.record.currency === currency,
+    (l) => l.record.customerKey === customerKey && l.record.currency === currency && (channel === undefined || channelOf(l.record) === channel),
   );
 }
 
@@ -415,6 +426,8 @@ export interface LetterKeyInput {
   readonly asOf: string;
   /** The open invoices the letter lists: numbers, or the record's invoice entries. */
   readonly invoices: readonly (string | { readonly invoice: string })[];
+  /** 'sms' / 'webhook' letters are keyed apart from the email letter of the same level; email is the key's original form. */
+  readonly channel?: 'email' | 'sms' | 'webhook';
 }
 
 /**
@@ -427,7 +440,10 @@ export function letterKey(input: LetterKeyInput): string {
   // Code-unit order, not localeCompare: the key must not depend on the machine's locale.
   numbers.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   // A JSON array keeps the parts apart: ("ab","c") and ("a","bc") hash differently.
-  const material = JSON.stringify([input.customerKey, input.currency, String(input.level), input.asOf, numbers]);
+  const parts: unknown[] = [input.customerKey, input.currency, String(input.level), input.asOf, numbers];
+  // Email keys keep the form they had before other channels existed: journals written then stay valid.
+  if (input.channel !== undefined && input.channel !== 'email') parts.push(input.channel);
+  const material = JSON.stringify(parts);
   return createHash('sha256').update(material, 'utf8').digest('hex').slice(0, 32);
 }
 

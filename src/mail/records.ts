@@ -1,9 +1,11 @@
-// Journal records other than letters: promises to pay and holds (`dunning promise`, `dunning
-// hold`), read back into the core's types. They share the append-only journal with letters.
+// Journal records read back into the core's types: promises to pay and holds (`dunning promise`,
+// `dunning hold`), which share the append-only journal with letters, and the contacts the letters
+// made (for the frequency caps of core/contact.ts).
 import { parseIsoDay } from '../core/dates.js';
 import { currencyExponent, decimalToMinor, minorToMajor, type Minor } from '../core/money.js';
 import type { Hold, PromiseToPay } from '../core/promises.js';
-import type { Journal, JournalRecord } from './journal.js';
+import type { PastContact } from '../core/contact.js';
+import { channelOf, effectiveLetters, type Journal, type JournalRecord } from './journal.js';
 
 export interface PromiseRecord {
   readonly v: 1;
@@ -61,3 +63,21 @@ export function holdsOf(journal: Pick<Journal, 'records'>): Hold[] {
     .map((r) => ({ customer: r.customer, invoice: r.invoice, until: parseIsoDay(r.until) ?? 0, reason: r.reason }));
 }
 
+
+/**
+ * The contacts made to each customer key (all currencies, all channels): every letter whose
+ * outcome is `sent` or `unknown` (it may have arrived), at the time its attempt was journaled.
+ * `deferred` and `failed` letters reached nobody and do not count.
+ */
+export function pastContactsOf(journal: Pick<Journal, 'records'>): Map<string, PastContact[]> {
+  const byKey = new Map<string, PastContact[]>();
+  for (const letter of effectiveLetters(journal).values()) {
+    if (letter.state !== 'sent' && letter.state !== 'unknown') continue;
+    const ts = Date.parse(letter.record.ts);
+    if (!Number.isFinite(ts)) continue;
+    const list = byKey.get(letter.record.customerKey) ?? [];
+    list.push({ ts, channel: channelOf(letter.record) });
+    byKey.set(letter.record.customerKey, list);
+  }
+  return byKey;
+}

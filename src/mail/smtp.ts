@@ -2,7 +2,7 @@
 // settings come from (DUNNING_SMTP_URL / _USER / _PASS, `.dunning/secrets.json`, the config's
 // `smtp` block) and the TLS policy; one connection driven by nodemailer's lower-level
 // SMTPConnection; the classification of every outcome as sent / deferred / failed / unknown; and
-// building the raw message with MailComposer from `{ name, address }` objects.
+// checking what goes into the raw message (`{ name, address }` objects only), which ./mime.ts writes.
 // Why SMTPConnection and not a transport: nodemailer's transport reported the same ECONNECTION
 // for a drop before the server accepted a message and for a drop after the final "." (when it
 // may have), and `pool: true` silently re-sent (PITFALLS.md, Email). Here the message body is a
@@ -15,11 +15,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type tls from 'node:tls';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import { UsageError } from '../errors.js';
 import { isValidAddress, normalizeAddress, type Mailbox } from './address.js';
 import { stateDirOf } from './journal.js';
+import { composeMessage } from './mime.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -557,7 +557,7 @@ export interface RawMessageInput {
   readonly from: Mailbox;
   readonly to: readonly (string | Mailbox)[];
   readonly cc?: readonly (string | Mailbox)[];
-  /** Envelope-only: MailComposer leaves the Bcc header out of the message. */
+  /** Envelope-only: validated, never written as a header. */
   readonly bcc?: readonly (string | Mailbox)[];
   readonly replyTo?: Mailbox | null;
   readonly subject: string;
@@ -568,7 +568,7 @@ export interface RawMessageInput {
   readonly date: Date;
   /** Extra headers (e.g. X-Dunning-Key); names are tokens, values single-line. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Files sent with the letter (the statement of account as PDF), base64-encoded by MailComposer. */
+  /** Files sent with the letter (the statement of account as PDF), base64-encoded by ./mime.ts. */
   readonly attachments?: readonly MessageAttachment[];
 }
 
@@ -587,29 +587,32 @@ export async function buildRawMessage(input: RawMessageInput): Promise<Buffer> {
     const address = normalizeAddress(m.address);
     if (address === null) throw new Error(`internal: invalid ${field} address ${JSON.stringify(m.address)}`);
     if (/[\u0000-\u001f\u007f]/.test(m.name)) throw new Error(`internal: ${field} name with a control character`);
-    return { name: m.name, address };
+    // Spaces around a name mean nothing to a mail client (readers drop them): not written.
+    return { name: m.name.trim(), address };
   };
   const list = (values: readonly (string | Mailbox)[] | undefined, field: string): Mailbox[] =>
     (values ?? []).map((v) => mailbox(v, field));
   if (!/^<[^<>\s@]+@[^<>\s@]+>$/.test(input.messageId)) {
     throw new Error(`internal: Message-ID must look like <id@domain>, got ${JSON.stringify(input.messageId)}`);
   }
-  const headers: Record<string, string> = {};
+  const headers: [string, string][] = [];
   for (const [name, value] of Object.entries(input.headers ?? {})) {
     if (!/^[A-Za-z0-9-]+$/.test(name) || /[\r\n]/.test(value)) throw new Error(`internal: bad header ${JSON.stringify(name)}`);
-    headers[name] = value;
+    // The message's own headers are written once, by the composer: a custom "Bcc" would show the blind copies.
+    if (RESERVED_HEADERS.has(name.toLowerCase()) || name.toLowerCase().startsWith('content-')) throw new Error(`internal: header ${name} is not a custom header`);
+    headers.push([name, value]);
   }
   const attachments = (input.attachments ?? []).map((a) => {
     if (/[\u0000-\u001f\u007f/\\]/.test(a.filename) || a.filename.trim() === '') throw new Error(`internal: bad attachment name ${JSON.stringify(a.filename)}`);
     if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i.test(a.contentType)) throw new Error(`internal: bad attachment type ${JSON.stringify(a.contentType)}`);
-    return { filename: a.filename, content: a.content, contentType: a.contentType, contentDisposition: 'attachment' as const };
+    return { filename: a.filename, content: a.content, contentType: a.contentType };
   });
-  const composer = new MailComposer({
+  list(input.bcc, 'bcc'); // validated like the others; envelope-only, never a header
+  return composeMessage({
     from: mailbox(input.from, 'from'),
     to: list(input.to, 'to'),
     cc: list(input.cc, 'cc'),
-    bcc: list(input.bcc, 'bcc'),
-    ...(input.replyTo ? { replyTo: mailbox(input.replyTo, 'replyTo') } : {}),
+    replyTo: input.replyTo ? mailbox(input.replyTo, 'replyTo') : null,
     // A subject template usually ends with a newline; a header cannot hold one.
     subject: input.subject.replace(/\s*[\r\n]+\s*/g, ' ').trim(),
     text: input.text,
@@ -617,7 +620,8 @@ export async function buildRawMessage(input: RawMessageInput): Promise<Buffer> {
     messageId: input.messageId,
     date: input.date,
     headers,
-    ...(attachments.length ? { attachments } : {}),
+    attachments,
   });
-  return composer.compile().build();
 }
+
+const RESERVED_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'reply-to', 'sender', 'subject', 'message-id', 'date', 'mime-version']);

@@ -3,12 +3,19 @@
 // A reader — or a cron job copying the report — sees the old file or the new one, never half of
 // one; when anything fails the temp file is removed and the error names the path.
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 
+// One random token per process plus a counter: unique enough with the exclusive-create flag, and
+// 10,000 previews no longer pay for a randomBytes call each.
+const TEMP_TOKEN = randomBytes(6).toString('hex');
+let tempCounter = 0;
+
 function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  tempCounter += 1;
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${TEMP_TOKEN}${tempCounter.toString(36)}.tmp`);
 }
 
 /** Makes the rename durable; a directory cannot be opened for fsync on every platform (Windows). */
@@ -54,12 +61,13 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * written to its temp name and fsynced (several at a time), then renamed, then the directory is
  * fsynced once per batch. Each file is still old-or-new, never half; what the batch saves is a
  * directory fsync per file and the waiting in line. `fsyncEach: false` (letter previews, which a
- * re-run writes again) skips the per-file fsync: still old-or-new for every reader, but after a
- * power cut a preview may be empty — 10,000 previews took ~8 s of fsyncs here, 0.3 s without.
+ * re-run writes again) skips every fsync: still old-or-new for every reader, but after a power cut
+ * a preview may be empty or missing — 10,000 previews took ~8 s of fsyncs here, 0.3 s without.
  */
 export async function writeFilesAtomic(files: readonly { readonly path: string; readonly data: string | Uint8Array }[], opts: { readonly fsyncEach?: boolean; readonly batch?: number } = {}): Promise<void> {
-  const batch = opts.batch ?? 64;
   const fsyncEach = opts.fsyncEach ?? true;
+  if (!fsyncEach) return writeFilesAtomicUnsynced(files, opts.batch ?? 512);
+  const batch = opts.batch ?? 64;
   for (let i = 0; i < files.length; i += batch) {
     const part = files.slice(i, i + batch);
     const temps = part.map((f) => tempPathFor(f.path));
@@ -70,7 +78,7 @@ export async function writeFilesAtomic(files: readonly { readonly path: string; 
         written.push(temps[k]!);
         try {
           await handle.writeFile(f.data);
-          if (fsyncEach) await handle.sync();
+          await handle.sync();
         } finally {
           await handle.close();
         }
@@ -83,6 +91,48 @@ export async function writeFilesAtomic(files: readonly { readonly path: string; 
     }
     for (const dir of new Set(part.map((f) => dirname(f.path)))) await syncDirectory(dir);
   }
+}
+
+/**
+ * The `fsyncEach: false` path, with synchronous calls in batches (the event loop gets a turn
+ * between batches). Why: with nothing to wait for, the promise API cost more than the writing —
+ * 20,000 preview files took ~1.3 s of JavaScript (FileHandle, AbortSignal, promise plumbing) and
+ * 4 thread-pool threads creating files in one directory fought over it; the same files written
+ * one after the other took ~0.2 s of JavaScript and less kernel time.
+ */
+async function writeFilesAtomicUnsynced(files: readonly { readonly path: string; readonly data: string | Uint8Array }[], batch: number): Promise<void> {
+  for (let i = 0; i < files.length; i += batch) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const part = files.slice(i, i + batch);
+    const written: string[] = [];
+    let current = part[0]!.path;
+    try {
+      for (const f of part) {
+        current = f.path;
+        const temp = tempPathFor(f.path);
+        const fd = openSync(temp, 'wx', 0o666);
+        written.push(temp);
+        try {
+          writeAllSync(fd, typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data);
+        } finally {
+          closeSync(fd);
+        }
+      }
+      for (let k = 0; k < part.length; k++) {
+        current = part[k]!.path;
+        renameSync(written[k]!, current);
+      }
+    } catch (err) {
+      for (const t of written) rmSync(t, { force: true });
+      throw writeError(current, err);
+    }
+  }
+}
+
+/** writeSync may write less than asked (a signal, a full disk): go on until every byte is written. */
+function writeAllSync(fd: number, data: Uint8Array): void {
+  let offset = 0;
+  while (offset < data.byteLength) offset += writeSync(fd, data, offset, data.byteLength - offset);
 }
 
 function writeError(path: string, err: unknown): Error {

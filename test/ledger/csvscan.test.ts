@@ -90,6 +90,41 @@ describe('CsvScanner', () => {
     expect(rec!.fields[99]).toBe('f99');
   });
 
+  it('says whether the bytes so far end between two records: reading on from there with a fresh scanner gives the same records', () => {
+    // Why: the aging fast path cuts a large file at a line end and reads the two parts on two
+    // threads; a line end inside quotes, or a CR whose LF is in the next part, is no place to cut.
+    const input = ['Cliente,Notas', '"Núñez, S.A.","línea 1\r\nlínea 2"', '', 'Peña,"dice ""sí"""', 'Ibáñez,x\r', 'a,"c\rd"', 'last,row'].join('\r\n');
+    const bytes = Buffer.from(input, 'utf8');
+    const whole = scan(input);
+    const record = (shift: number) => (r: CsvRecord): Rec => ({ line: r.line + shift, fields: Array.from({ length: r.count }, (_, i) => text(r, i)) });
+    const cuts: number[] = [];
+    for (let at = 0; at <= bytes.length; at++) {
+      const first: Rec[] = [];
+      const a = new CsvScanner(44, (r) => first.push(record(0)(r)));
+      a.push(bytes.subarray(0, Math.ceil(at / 2)));
+      a.push(bytes.subarray(Math.ceil(at / 2), at));
+      if (!a.atRecordStart) continue;
+      cuts.push(at);
+      const rest: Rec[] = [];
+      const b = new CsvScanner(44, (r) => rest.push(record(a.nextLine - 1)(r)));
+      b.push(bytes.subarray(at));
+      b.end();
+      expect([...first, ...rest], `cut at ${at}`).toEqual(whole);
+    }
+    // The start, and after each line end outside quotes, save a CR whose LF follows: 7 places.
+    const lineEnds = [0];
+    for (let i = 0; i < bytes.length; i++) if (bytes[i] === 10) lineEnds.push(i + 1);
+    const inQuotes = [Buffer.byteLength(input.slice(0, input.indexOf('línea 2')))];
+    expect(cuts).toEqual(lineEnds.filter((x) => !inQuotes.includes(x)));
+    const cut = (n: number): CsvScanner => {
+      const sc = new CsvScanner(44, () => {});
+      sc.push(bytes.subarray(0, n));
+      return sc;
+    };
+    expect(cut(Buffer.byteLength(input.slice(0, input.indexOf('\r\n') + 1))).atRecordStart).toBe(false); // between CR and LF
+    expect(cut(Buffer.byteLength(input.slice(0, input.indexOf('\r\n') + 2))).atRecordStart).toBe(true);
+  });
+
   it('refuses a delimiter that is a quote, a line end or not ASCII', () => {
     expect(() => new CsvScanner(34, () => {})).toThrow(RangeError);
     expect(() => new CsvScanner(10, () => {})).toThrow(RangeError);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { buildLetterContext, safePaymentUrl, type LetterContext } from '../../src/letters/context.js';
 import { shippedTemplatesDir } from '../../src/letters/render.js';
+import { smsContext } from '../../src/letters/sms.js';
 import { englishInput, spanishInput } from './fixture.js';
 
 const NBSP = '\u00a0';
@@ -138,7 +139,10 @@ describe('safePaymentUrl', () => {
 describe('templates/VARIABLES.md', () => {
   const doc = readFileSync(join(shippedTemplatesDir(), 'VARIABLES.md'), 'utf8');
   const helpers = ['money', 'date', 'number', 'plural', 'textTable', 'row', 'spanRow', 'rule'];
-  const documented = [...doc.matchAll(/^\| `([a-zA-Z.[\]]+)` \|/gm)].map((m) => m[1]!).filter((v) => !helpers.includes(v));
+  // The letters' variables come before the short messages' section, which adds its own.
+  const [letterDoc = '', smsDoc = ''] = doc.split('## Short messages');
+  const documented = [...letterDoc.matchAll(/^\| `([a-zA-Z.[\]]+)` \|/gm)].map((m) => m[1]!).filter((v) => !helpers.includes(v));
+  const documentedSms = [...smsDoc.matchAll(/^\| `([a-zA-Z.[\]]+)` \|/gm)].map((m) => m[1]!);
 
   /** "customer.name", "invoices", "invoices[].openMinor"…: the leaf paths of a context. */
   function paths(value: object, prefix: string): string[] {
@@ -155,6 +159,14 @@ describe('templates/VARIABLES.md', () => {
     // credits[] and upcoming[] lines have the same fields as invoices[], documented once.
     const actual = paths(c, '').filter((p) => !p.startsWith('credits[]') && !p.startsWith('upcoming[]')).sort();
     expect([...documented].sort()).toEqual(actual);
+  });
+
+  test('documents exactly what a short message adds to the letter, defined even when nothing optional is set', () => {
+    const letter = buildLetterContext(spanishInput('friendly'));
+    const added = Object.keys(smsContext(letter)).filter((k) => !(k in letter)).sort();
+    expect(documentedSms.sort()).toEqual(added);
+    const sms = smsContext(bare()) as unknown as Record<string, unknown>;
+    for (const k of documentedSms) expect(sms[k], k).not.toBeUndefined();
   });
 
   test('every documented variable is defined even when nothing optional is set', () => {

@@ -59,6 +59,11 @@ describe('fast value parsing', () => {
     for (let y = 1999; y <= 2031; y++) {
       for (let m = 1; m <= 12; m++) for (let d = 1; d <= 31; d++) expect(civilDay(y, m, d)).toBe(dayFromYmd(y, m, d) ?? NO_DAY);
     }
+    // The table of year starts, over its whole range: the days around each year's end and February.
+    for (let y = 1000; y <= 9999; y++) {
+      for (const [m, d] of [[1, 1], [2, 28], [2, 29], [3, 1], [12, 31]] as const) expect(civilDay(y, m, d)).toBe(dayFromYmd(y, m, d) ?? NO_DAY);
+    }
+    expect(civilDay(10000, 1, 1)).toBe(NO_DAY);
     expect(civilDay(1900, 2, 29)).toBe(NO_DAY);
     expect(civilDay(2000, 2, 29)).toBe(dayFromYmd(2000, 2, 29));
     expect(civilDay(999, 1, 1)).toBe(NO_DAY);

@@ -1,0 +1,240 @@
+// Turns a `remind` plan into messages ready to go, for one channel, before anything is written or
+// sent (so every template error is found first): email letters (MIME, optionally with the
+// statement of account as a PDF attachment), short messages for the SMS batch (one CSV row), or
+// webhook messages (the JSON payload of mail/webhook.ts). Also says, per message, who it goes to
+// and why it cannot go when nobody can be reached on that channel.
+import { join, resolve } from 'node:path';
+import { feesCharged, letterCharges, type FeeRecordDraft, type LetterCharges } from '../core/charges.js';
+import type { Day } from '../core/dates.js';
+import type { LevelRule } from '../core/dunning.js';
+import type { Config } from '../config.js';
+import type { Mailbox } from '../mail/address.js';
+import { parseAddressList } from '../mail/address.js';
+import { messageIdFor, type Journal } from '../mail/journal.js';
+import { buildRawMessage, type MessageAttachment } from '../mail/smtp.js';
+import { buildLetterContext, LETTER_KINDS, type LetterContext, type LetterItemInput, type LetterKind } from './context.js';
+import type { Plan, PlannedEntry } from './plan.js';
+import { loadTemplates, renderLetter, type LetterTemplates, type RenderedLetter } from './render.js';
+import { loadSmsTemplates, renderSms, smsBatchLine, toE164, type RenderedSms, type SmsTemplates } from './sms.js';
+
+export type RunChannel = 'email' | 'sms' | 'webhook';
+
+/** A planned letter, rendered for its channel and turned into the bytes that go out. */
+export interface ReadyMessage {
+  readonly entry: PlannedEntry;
+  readonly channel: RunChannel;
+  /** Appended to the journal once the letter was sent: the level's fee, charged once (email only). */
+  readonly feeRecord: FeeRecordDraft | null;
+  /** The letter's variables (also the short message's). */
+  readonly context: LetterContext;
+  /** The email letter (subject, text, html); null for short messages. */
+  readonly rendered: RenderedLetter | null;
+  /** The short message (sms, webhook); null for email. */
+  readonly short: RenderedSms | null;
+  /** The customer's phone in E.164, when the ledger has a usable one. */
+  readonly phone: string | null;
+  /** Who it goes to, as the journal records it: addresses (email), the phone (sms), both (webhook). */
+  readonly recipients: readonly string[];
+  /** Why it cannot go on this channel ("no valid address"), or null. */
+  readonly unreachable: string | null;
+  readonly messageId: string;
+  /** What is sent: the MIME message, the batch row, or the JSON payload. */
+  readonly raw: Buffer;
+  /** The statement of account attached to the email (PDF), when asked for. */
+  readonly statement: Buffer | null;
+  readonly fileBase: string;
+  readonly cc: readonly string[];
+  readonly bcc: readonly string[];
+}
+
+export interface OutboxSettings {
+  readonly channel: RunChannel;
+  readonly config: Config;
+  readonly clientDir: string;
+  readonly asOf: Day;
+  readonly bounds: readonly number[];
+  readonly templateDirs: readonly string[];
+  readonly levels: readonly LevelRule[];
+  readonly from: Mailbox;
+  readonly replyTo: Mailbox | null;
+  readonly bcc: readonly string[];
+  readonly records: Journal['records'];
+  /** Attach the statement of account to email letters. */
+  readonly statement: boolean;
+  /** The run's instant (the Date header). */
+  readonly now: number;
+}
+
+export function kindFor(entry: PlannedEntry, levels: readonly LevelRule[]): LetterKind {
+  if ((LETTER_KINDS as readonly string[]).includes(entry.kind)) return entry.kind as LetterKind;
+  // A custom template name: the context kind follows the position on the ladder.
+  const ladder: LetterKind[] = ['friendly', 'firm', 'formal', 'final'];
+  const pos = entry.level === null ? 0 : Math.round(((entry.level - 1) / Math.max(1, levels.length - 1)) * 3);
+  return ladder[pos] ?? 'final';
+}
+
+function slug(text: string): string {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'cliente';
+}
+
+function itemInput(a: PlannedEntry['items'][number]): LetterItemInput {
+  return { invoice: a.item.invoice, invoiceDate: a.item.invoiceDate, dueDate: a.item.dueDate, daysOverdue: a.daysOverdue, open: a.open };
+}
+
+export function localeFor(lang: 'es' | 'en', config: Config): string {
+  if (config.locale && config.locale.toLowerCase().startsWith(lang)) return config.locale;
+  return lang === 'es' ? 'es-MX' : 'en-US';
+}
+
+/** The amount a letter asks: overdue dunnable minus credits; for a courtesy note, what falls due. */
+export function askedMinor(entry: PlannedEntry): number {
+  return entry.kind === 'upcoming' ? entry.items.reduce((s, a) => s + a.open, 0) : entry.view.amountAsked;
+}
+
+/** The company logo of the config, resolved against the client folder (letterhead of the PDFs). */
+export function logoPathOf(config: Config, clientDir: string): string | null {
+  return config.company?.logo ? resolve(clientDir, config.company.logo) : null;
+}
+
+/** Interest, compensation and the level's fee for one letter, when the config asks for them. */
+function chargesFor(entry: PlannedEntry, config: Config, asOf: Day, records: Journal['records']): LetterCharges | null {
+  if ((!config.interest && !config.fees) || entry.level === null) return null;
+  const c = entry.customer;
+  return letterCharges({
+    // The open amount is taken as open since the due date (the ledger does not say when partial payments came, unless --payments).
+    items: entry.view.dunnable.map((a) => ({ invoice: a.item.invoice, dueDate: a.item.dueDate, balances: [{ from: a.item.dueDate, amount: a.open }] })),
+    level: entry.level, asOf, currency: c.currency, interest: config.interest, fees: config.fees,
+    alreadyCharged: feesCharged(records, c.customerKey, c.currency, entry.cycle), customerKey: c.customerKey, cycle: entry.cycle, letterKey: entry.key,
+  });
+}
+
+function contextOf(entry: PlannedEntry, s: OutboxSettings, charges: LetterCharges | null): LetterContext {
+  const c = entry.customer;
+  const { config } = s;
+  return buildLetterContext({
+    charges,
+    kind: kindFor(entry, s.levels),
+    level: entry.level,
+    lang: entry.lang,
+    locale: localeFor(entry.lang, config),
+    asOf: s.asOf,
+    customer: { name: c.customer, customerId: c.customerId, contact: c.contact, email: entry.to[0] ?? null, salesRep: c.salesRep, currency: c.currency },
+    invoices: entry.view.dunnable.map(itemInput),
+    credits: entry.view.credits.map(itemInput),
+    upcoming: entry.kind === 'upcoming' ? entry.items.map(itemInput) : entry.view.notDue.map(itemInput),
+    amountAsked: askedMinor(entry),
+    balance: c.balance,
+    company: config.company,
+    paymentInstructions: config.paymentInstructions,
+    paymentUrl: config.paymentUrl,
+    sender: { name: s.from.name || null, email: s.from.address },
+  });
+}
+
+/** The statement of account of one customer as a PDF attachment named in the letter's language. */
+async function statementOf(entry: PlannedEntry, s: OutboxSettings): Promise<{ pdf: Buffer; attachment: MessageAttachment }> {
+  const { renderStatementPdf, statementItemsOf } = await import('./pdf.js');
+  const c = entry.customer;
+  const pdf = await renderStatementPdf({
+    lang: entry.lang,
+    locale: localeFor(entry.lang, s.config),
+    asOf: s.asOf,
+    customer: { name: c.customer, customerId: c.customerId, contact: c.contact, currency: c.currency },
+    items: statementItemsOf(c),
+    bounds: s.bounds,
+    basis: 'due',
+    company: s.config.company,
+    paymentInstructions: s.config.paymentInstructions,
+    logoPath: logoPathOf(s.config, s.clientDir),
+  });
+  const name = `${entry.lang === 'es' ? 'estado-de-cuenta' : 'statement'}-${slug(c.customer)}-${c.currency}.pdf`;
+  return { pdf, attachment: { filename: name, content: pdf, contentType: 'application/pdf' } };
+}
+
+/** Every planned letter, rendered for the channel; throws TemplateError before anything goes out. */
+export async function prepareMessages(plan: Plan, s: OutboxSettings): Promise<ReadyMessage[]> {
+  const letterTemplates = new Map<'es' | 'en', LetterTemplates>();
+  const smsTemplates = new Map<'es' | 'en', SmsTemplates>();
+  const out: ReadyMessage[] = [];
+  let n = 0;
+  for (const entry of plan.letters) {
+    const c = entry.customer;
+    const { config } = s;
+    n += 1;
+    const fileBase = `${String(n).padStart(3, '0')}-${slug(c.customer)}-${c.currency}${entry.level ? `-L${entry.level}` : '-upcoming'}`;
+    const messageId = messageIdFor(entry.key, s.from.address);
+    const locale = localeFor(entry.lang, config);
+    const phone = c.phone ? toE164(c.phone, locale) : null;
+
+    if (s.channel === 'email') {
+      let templates = letterTemplates.get(entry.lang);
+      if (!templates) {
+        templates = await loadTemplates([...s.templateDirs], entry.lang);
+        letterTemplates.set(entry.lang, templates);
+      }
+      const charges = chargesFor(entry, config, s.asOf, s.records);
+      const context = contextOf(entry, s, charges);
+      const rendered = renderLetter(templates, context, entry.kind);
+      const cc = config.ccSalesRep && c.salesRep ? parseAddressList(c.salesRep).valid : [];
+      const statement = s.statement ? await statementOf(entry, s) : null;
+      const raw = await buildRawMessage({
+        from: s.from,
+        to: entry.to.length ? entry.to.map((address) => ({ name: c.contact ?? c.customer, address })) : [{ name: c.customer, address: 'no-address@dunning.invalid' }],
+        cc,
+        bcc: s.bcc,
+        replyTo: s.replyTo,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        messageId,
+        date: new Date(s.now),
+        headers: { 'X-Dunning-Key': entry.key, 'X-Dunning-Level': String(entry.level ?? 'upcoming') },
+        ...(statement ? { attachments: [statement.attachment] } : {}),
+      });
+      const unreachable = entry.to.length ? null : `no valid address${entry.invalidAddresses.length ? ` (${entry.invalidAddresses.join(', ')})` : ''}`;
+      out.push({
+        entry, channel: 'email', feeRecord: charges?.feeRecord ?? null, context, rendered, short: null, phone,
+        recipients: entry.to, unreachable, messageId, raw, statement: statement?.pdf ?? null, fileBase, cc, bcc: s.bcc,
+      });
+      continue;
+    }
+
+    // Short messages (sms, webhook): the `<kind>.sms.hbs` template, no charges (a short message
+    // cannot carry the breakdown the law asks for; fees are charged with the letters).
+    let templates = smsTemplates.get(entry.lang);
+    if (!templates) {
+      templates = await loadSmsTemplates(s.templateDirs, entry.lang);
+      smsTemplates.set(entry.lang, templates);
+    }
+    const context = contextOf(entry, s, null);
+    const short = renderSms(templates, context, templates.names.includes(entry.kind) ? entry.kind : context.kind);
+    let raw: Buffer;
+    let recipients: string[];
+    let unreachable: string | null;
+    if (s.channel === 'sms') {
+      recipients = phone ? [phone] : [];
+      unreachable = phone ? null : c.phone ? `no valid phone number (${c.phone})` : 'no phone number';
+      raw = Buffer.from(phone ? smsBatchLine({ phone, message: short.text, customer: c.customer, key: entry.key }) : '', 'utf8');
+    } else {
+      recipients = [...(phone ? [phone] : []), ...entry.to];
+      unreachable = recipients.length ? null : 'no valid phone number or address';
+      const { webhookPayload } = await import('../mail/webhook.js');
+      raw = webhookPayload({
+        key: entry.key, channel: 'sms', customer: c.customer, customerKey: c.customerKey, company: config.company?.name ?? null,
+        currency: c.currency, level: entry.level ?? 'upcoming', asOf: s.asOf, to: { email: entry.to, phone }, subject: null,
+        text: short.text, amountAsked: askedMinor(entry),
+        invoices: entry.items.map((a) => ({ invoice: a.item.invoice, invoiceDate: a.item.invoiceDate, dueDate: a.item.dueDate, open: a.open })),
+      });
+    }
+    out.push({
+      entry, channel: s.channel, feeRecord: null, context, rendered: null, short, phone,
+      recipients, unreachable, messageId, raw, statement: null, fileBase, cc: [], bcc: [],
+    });
+  }
+  return out;
+}
+
+/** Where the files of a message go: `<dir>/<fileBase>.<ext>`. */
+export function fileOf(dir: string, m: ReadyMessage, ext: string): string {
+  return join(dir, `${m.fileBase}.${ext}`);
+}
