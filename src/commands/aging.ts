@@ -100,9 +100,10 @@ export function agingCommand(ctx: RunContext): Command {
     const loaded = await loadLedger(ledger, flags, ctx, (config) => {
       if (flags.groupBy) return null;
       try {
-        // DUNNING_THREADS=1 reads on one thread (benchmarks; machines where a worker is unwelcome).
+        // DUNNING_THREADS=1 reads on one thread, =2 on two whatever the size (benchmarks, tests).
         const threads = ctx.env.DUNNING_THREADS === '1' ? ('off' as const) : ('auto' as const);
-        return { asOf, basis: flags.basis, bounds: parseBuckets(flags.buckets, config), criticalDays: config.criticalDays, periodDays: 30, threads };
+        const splitMinBytes = ctx.env.DUNNING_THREADS === '2' ? 0 : undefined;
+        return { asOf, basis: flags.basis, bounds: parseBuckets(flags.buckets, config), criticalDays: config.criticalDays, periodDays: 30, threads, splitMinBytes };
       } catch {
         return null;
       }

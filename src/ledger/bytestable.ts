@@ -1,18 +1,21 @@
 // A hash table of byte strings → dense ids (0, 1, 2… in order of first sight), stored in one
-// growing byte arena. The aging fast path keys invoices by (customer, invoice number) and customers
-// by their raw name/id/contact bytes with it: ~30 bytes per key plus the key itself, no V8 string
-// or Map entry per invoice (a Map<string, number> of 1M keys cost ~90 bytes each here, and every
-// key string sliced from a 1 MB chunk kept that chunk alive).
-//
-// Each key also carries an integer tag that is part of its identity (the customer of an invoice
-// number, the quoting of a cell): two keys are the same when their bytes and their tags are. The
-// caller computes the hash, so that two tables built apart (one per thread, fastworker.ts) can be
-// matched with the hashes they already hold.
+// growing byte arena. The aging fast path keeps each distinct customer spelling (the raw bytes of
+// the name, id and contact columns) and the answers for short repetitive cells (currency, status)
+// in it: ~30 bytes per key plus the key itself, no V8 string or Map entry per row (a Map<string,
+// number> of 1M keys cost ~90 bytes each here, and every key string sliced from a 1 MB chunk kept
+// that chunk alive). Each key also carries an integer tag that is part of its identity (the
+// quoting of a cell): two keys are the same when their bytes and their tags are.
 //
 // Bytes are read four at a time through DataViews: byte-by-byte loops cost ~4 ns a byte here, and
 // hashing and comparing customer names was a quarter of the fast path's time on 1M rows.
 
 const EMPTY_SLOT = 0;
+
+/**
+ * Hashes are kept to 30 bits (non-negative): V8 holds such integers unboxed (Smis), while a
+ * 32-bit one returned from a call that is not inlined becomes a heap number — garbage on every row.
+ */
+const SMI_BITS = 0x3fffffff;
 
 /** A DataView over all of `b`. */
 export function viewOf(b: Uint8Array): DataView {
@@ -36,13 +39,6 @@ export function hashView(v: DataView, s: number, e: number, h = 0x1c9dc5): numbe
   return fmix(h ^ (e - s)) & SMI_BITS;
 }
 
-/**
- * Hashes are kept to 30 bits: V8 holds such integers unboxed (Smis), while a 32-bit result
- * returned from a function is a heap number — 16 bytes of garbage per call, per row (the fast
- * path's young generation was collected every 0.4 s for that).
- */
-const SMI_BITS = 0x3fffffff;
-
 /** Murmur3's finalizer: every input bit reaches the low bits that pick a slot. */
 export function fmix(h: number): number {
   h ^= h >>> 16;
@@ -64,17 +60,6 @@ export function equalViews(x: DataView, a: number, y: DataView, b: number, n: nu
   for (; i + 4 <= n; i += 4) if (x.getInt32(a + i, true) !== y.getInt32(b + i, true)) return false;
   for (; i < n; i++) if (x.getUint8(a + i) !== y.getUint8(b + i)) return false;
   return true;
-}
-
-/** A table's arrays, for sending to another thread (all transferable). */
-export interface BytesTableData {
-  readonly slots: Int32Array;
-  readonly hashes: Int32Array;
-  readonly tags: Int32Array;
-  readonly offsets: Int32Array;
-  readonly arena: Uint8Array;
-  readonly used: number;
-  readonly size: number;
 }
 
 export class BytesTable {
@@ -100,30 +85,6 @@ export class BytesTable {
     this.offsets = new Int32Array(initialKeys + 1);
     this.arena = new Uint8Array(Math.max(16, initialBytes));
     this.arenaView = viewOf(this.arena);
-  }
-
-  static fromData(d: BytesTableData): BytesTable {
-    const t = new BytesTable(1);
-    t.slots = d.slots;
-    t.mask = d.slots.length / 2 - 1;
-    t.hashes = d.hashes;
-    t.tags = d.tags;
-    t.offsets = d.offsets;
-    t.arena = d.arena;
-    t.arenaView = viewOf(d.arena);
-    t.used = d.used;
-    t.size = d.size;
-    return t;
-  }
-
-  /** The arrays (shared, not copied: the table must not be used after sending them away). */
-  toData(): BytesTableData {
-    return { slots: this.slots, hashes: this.hashes, tags: this.tags, offsets: this.offsets, arena: this.arena, used: this.used, size: this.size };
-  }
-
-  /** Bytes held (for the bytes-per-invoice figure). */
-  get bytes(): number {
-    return this.slots.byteLength + this.hashes.byteLength + this.tags.byteLength + this.offsets.byteLength + this.arena.byteLength;
   }
 
   /** The id of key bytes [s, e) of `v` with `tag` (hash `h`), or -1 when absent. */
@@ -193,12 +154,7 @@ export class BytesTable {
     return id;
   }
 
-  /** The bytes of key `id` (a view into the arena: copy it to keep it). */
-  key(id: number): Uint8Array {
-    return this.arena.subarray(this.offsets[id]!, this.offsets[id + 1]!);
-  }
-
-  /** Key `id`'s place in `view` (start, end), its hash and its tag: for matching it in another table. */
+  /** The arena, and key `id`'s place in it: bytes [start(id), end(id)). */
   get view(): DataView {
     return this.arenaView;
   }
@@ -209,14 +165,6 @@ export class BytesTable {
 
   end(id: number): number {
     return this.offsets[id + 1]!;
-  }
-
-  hashOf(id: number): number {
-    return this.hashes[id]!;
-  }
-
-  tagOf(id: number): number {
-    return this.tags[id]!;
   }
 
   private equals(id: number, v: DataView, s: number, e: number, tag: number): boolean {

@@ -268,13 +268,22 @@ async function* csvRows(path: string, displayName: string, encoding: string, bom
   let rows = 0;
   const total = (await stat(path)).size;
   try {
+    let first = true;
     for await (const chunk of input as AsyncIterable<Buffer>) {
-      utf8.feed(chunk, push);
-      done += chunk.length;
-      rows += batch.length;
-      reportReadProgress(displayName, done, total, rows);
-      for (let i = 0; i < batch.length; i++) yield batch[i]!;
-      batch.length = 0;
+      // The first chunk in small slices, rows handed on after each: finding the header reads 30
+      // rows, and turning the whole first 256 KB (~2,000 rows) into text cells first took 35 ms
+      // of every `aging` run.
+      const slice = first ? 16 * 1024 : chunk.length;
+      first = false;
+      for (let at = 0; at < chunk.length; at += slice) {
+        const piece = chunk.subarray(at, Math.min(chunk.length, at + slice));
+        utf8.feed(piece, push);
+        done += piece.length;
+        rows += batch.length;
+        reportReadProgress(displayName, done, total, rows);
+        for (let i = 0; i < batch.length; i++) yield batch[i]!;
+        batch.length = 0;
+      }
     }
     scanner.push(utf8.flush());
     scanner.end();

@@ -8,9 +8,9 @@
 // not know, more rows waiting for the day/month order or the decimal separator than it keeps
 // aside, an xlsx file, --payments, --group-by. So its output is the general path's, by
 // construction and by test (test/perf/fast-path.test.ts compares the JSON reports on generated
-// ledgers with every feature the reader has, read whole and split at chosen points).
+// ledgers with every feature the reader has; fast-split.test.ts the same, cut at chosen points).
 //
-// Two threads: a file of 8 MB or more is cut at a line end near its middle; this thread reads the
+// Two threads: a file of 24 MB or more is cut at a line end near its middle; this thread reads the
 // first part while a worker (fastworker.ts) reads the second, then the parts are joined
 // (FastReader.absorb). The cut is a guess until the first part is read: a line end inside a quoted
 // field (a note with a newline) is not a record boundary. The first part's scanner says exactly
@@ -23,7 +23,7 @@ import { availableParallelism } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import { bucketIndex, bucketLabels, compareCustomers, currencyTotals, type AgingOptions, type AgingReport, type CustomerAging } from '../core/aging.js';
+import { bucketIndex, bucketLabels, compareCustomers, currencyTotals, type AgedItem, type AgingOptions, type AgingReport, type CustomerAging } from '../core/aging.js';
 import type { Day } from '../core/dates.js';
 import { openAsOf, type Invoice } from '../core/ledger.js';
 import { collectionEffectiveness, countbackDso, weightedDaysLate, type CurrencyMetrics } from '../core/metrics.js';
@@ -33,7 +33,7 @@ import { csvError, type CsvSource } from './csv.js';
 import { CsvScanner } from './csvscan.js';
 import type { Diagnostic } from './diagnostics.js';
 import { readPart, type WorkerJob, type WorkerReply } from './fastpart.js';
-import { Bail, CONTACT, EMAIL_FIELD, FastReader, FLAG_DROPPED, FLAG_MEMBER, FLAG_PAID_BY_STATUS, Items, KNOWN, PartScanner, type FastSpec } from './fastreader.js';
+import { Bail, CONTACT, EMAIL_FIELD, FastReader, FLAG_DROPPED, FLAG_MEMBER, FLAG_PAID_BY_STATUS, Items, KNOWN, PartScanner, type FastSpec, type Grouping } from './fastreader.js';
 import { NO_DAY } from './fastvalues.js';
 import { reportReadProgress } from './progress.js';
 import type { LedgerRead, ReadOptions } from './read.js';
@@ -48,13 +48,17 @@ export interface FastAgingOptions extends AgingOptions {
   /** Bytes per read (default 1 MiB). */
   readonly chunkBytes?: number;
   /**
-   * Reading on two threads: 'auto' (default) uses a worker for files of 8 MB and more when the
-   * machine has two cores; 'off' never; 'inline' reads the second part on this thread after the
-   * first, through the same code and the same join (for tests, at any size).
+   * Reading on two threads: 'auto' (default) uses a worker for files of splitMinBytes and more
+   * when the machine has two cores; 'off' never; 'inline' reads the second part on this thread
+   * after the first, through the same code and the same join (for tests, at any size).
    */
   readonly threads?: 'auto' | 'off' | 'inline';
   /** Cut the file at the first line end at or after this byte (tests); default: near the middle. */
   readonly splitAt?: number;
+  /** 'auto' uses a worker from this file size on (default 24 MB; tests and benchmarks lower it). */
+  readonly splitMinBytes?: number;
+  /** How repeated invoices are found (fastreader.ts Grouping; tests run both ways). */
+  readonly grouping?: Grouping;
 }
 
 export interface FastAgingMemory {
@@ -78,19 +82,23 @@ export type FastAgingResult =
   | { readonly ok: true; readonly read: LedgerRead; readonly report: AgingReport; readonly memory: FastAgingMemory; readonly split: FastAgingSplit }
   | { readonly ok: false; readonly reason: string };
 
-/** Files from this size on are read on two threads ('auto'). */
-const SPLIT_MIN_BYTES = 8 << 20;
 /**
- * Bytes this thread reads while the worker starts (a new V8 isolate and our modules: ~0.1 s):
- * the first part is longer by this much, so that both parts end at about the same time.
+ * Files from this size on are read on two threads ('auto'). Below it the worker's start-up (a V8
+ * isolate and our modules: ~0.1 s of CPU before it reads a byte) and the join cost about what the
+ * second thread saves — a 12 MB, 100k-row ledger took 0.9 s on two threads and 0.6 s on one while
+ * the other core was busy. Above it two threads win even then: each gets a share of the cores.
  */
-const WORKER_HEAD_START_BYTES = 3 << 20;
+const SPLIT_MIN_BYTES = 24 << 20;
+/** Bytes that must be left to read when the worker is ready, for it to get a part. */
+const MIN_WORKER_BYTES = 4 << 20;
 const SAMPLE_BYTES = 64 * 1024;
 
 // ---------- the worker ----------
 
 interface WorkerHandle {
   readonly reply: Promise<WorkerReply>;
+  /** Its modules are loaded: a job sent now is started at once. */
+  ready: boolean;
   /** Bytes of its part read so far, and rows. */
   done: number;
   rows: number;
@@ -107,17 +115,19 @@ async function startWorker(): Promise<WorkerHandle | null> {
   let worker: Worker;
   try {
     // A small young generation: the worker allocates little per row, and its heap counts in the
-    // process's peak memory (SPEC: 1M rows in 250 MB).
-    worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    // process's peak memory (1M rows are to fit in 250 MB).
+    worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
   } catch {
     return null;
   }
   const handle: WorkerHandle = {
+    ready: false,
     done: 0,
     rows: 0,
     reply: new Promise<WorkerReply>((resolve) => {
-      worker.on('message', (m: WorkerReply | { type: 'progress'; done: number; rows: number }) => {
-        if (m.type === 'progress') {
+      worker.on('message', (m: WorkerReply | { type: 'progress'; done: number; rows: number } | { type: 'ready' }) => {
+        if (m.type === 'ready') handle.ready = true;
+        else if (m.type === 'progress') {
           handle.done = m.done;
           handle.rows = m.rows;
         } else resolve(m);
@@ -197,15 +207,16 @@ export async function fastAging(path: string, opts: ReadOptions, aging: FastAgin
     // openTable says what is wrong.
   }
   // The worker starts now: its start-up runs while this thread opens the file.
-  const worker = threads === 'auto' && size >= SPLIT_MIN_BYTES && availableParallelism() >= 2 ? await startWorker() : null;
+  const minBytes = aging.splitMinBytes ?? SPLIT_MIN_BYTES;
+  const worker = threads === 'auto' && size >= minBytes && availableParallelism() >= 2 ? await startWorker() : null;
   try {
-    return await readAndAge(path, opts, aging, size, threads, worker);
+    return await readAndAge(path, opts, aging, size, threads, worker, minBytes);
   } finally {
     worker?.stop();
   }
 }
 
-async function readAndAge(path: string, opts: ReadOptions, aging: FastAgingOptions, size: number, threads: string, worker: WorkerHandle | null): Promise<FastAgingResult> {
+async function readAndAge(path: string, opts: ReadOptions, aging: FastAgingOptions, size: number, threads: string, worker: WorkerHandle | null, minBytes: number): Promise<FastAgingResult> {
   let table: OpenedTable;
   try {
     table = await openTable(path, opts, REQUIRED);
@@ -242,8 +253,8 @@ async function readAndAge(path: string, opts: ReadOptions, aging: FastAgingOptio
       maxWaiting: aging.maxWaiting ?? 50_000,
       expectedRows: Math.ceil((size - source.bomBytes) * density * 1.02) + 16,
     };
-    const { rd, split } = await readFile(spec, size, table.headers.length, aging, threads, worker);
-    rd.finish();
+    const { rd, split } = await readFile(spec, size, table.headers.length, aging, threads, worker, minBytes);
+    rd.finish(aging.grouping);
     const items = liveItems(rd);
     if (items === 0 && rd.stats.notReceivable === 0) throw new Bail('no invoice rows');
     const hasPaidDates = table.mapping.choices.some((c) => c.field === 'paidDate');
@@ -291,73 +302,84 @@ async function readAndAge(path: string, opts: ReadOptions, aging: FastAgingOptio
 }
 
 /**
- * Reads the whole file into `rd`: in two parts when it is worth it (see the header), else in one.
- * Bail and InputError (bad bytes, a quote never closed) propagate.
+ * Reads the whole file into a reader: in two parts when it is worth it (see the header), else in
+ * one. Bail and InputError (bad bytes, a quote never closed) propagate.
+ *
+ * Where to cut: this thread starts reading at once; the worker needs ~0.1 s (more on a busy
+ * machine) before it can read a byte, so the cut is made when it says it is ready, in the middle
+ * of what is left — both parts then take about as long. (Tests give the place: splitAt.)
  */
-async function readFile(spec: FastSpec, size: number, fields: number, aging: FastAgingOptions, threads: string, worker: WorkerHandle | null): Promise<{ rd: FastReader; split: FastAgingSplit }> {
+async function readFile(spec: FastSpec, size: number, fields: number, aging: FastAgingOptions, threads: string, worker: WorkerHandle | null, minBytes: number): Promise<{ rd: FastReader; split: FastAgingSplit }> {
   const chunkBytes = aging.chunkBytes ?? 1 << 20;
   const { bomBytes } = spec;
-  const body = size - bomBytes;
-  let cut: number | null = null;
   let reason = threads === 'off' ? 'threads off' : 'a small file';
-  const twoParts = threads === 'inline' || worker !== null;
-  if (threads === 'auto' && size >= SPLIT_MIN_BYTES && !worker) reason = availableParallelism() < 2 ? 'one core' : 'no worker script';
-  if (twoParts) {
-    if (spec.encoding !== 'utf-8' && spec.encoding !== 'windows-1252') reason = `${spec.encoding}: not cut`;
-    else {
-      const at = aging.splitAt ?? bomBytes + Math.max(SAMPLE_BYTES, Math.floor((body + WORKER_HEAD_START_BYTES) / 2));
-      cut = at > bomBytes && at < size ? await findCut(spec.path, at, spec.delimiter, fields) : null;
-      if (cut === null) reason = 'no line end to cut at';
-    }
+  if (threads === 'auto' && size >= minBytes && !worker) reason = availableParallelism() < 2 ? 'one core' : 'no worker script';
+  let twoParts = threads === 'inline' || worker !== null;
+  if (twoParts && spec.encoding !== 'utf-8' && spec.encoding !== 'windows-1252') {
+    reason = `${spec.encoding}: not cut`;
+    twoParts = false;
   }
   // Two parts: one set of item columns in shared memory, a region for each part (with 5 % to
   // spare: a part that outgrows its region goes on in memory of its own, and is copied at the join).
-  let shared: { readonly all: Items; readonly at: number } | undefined;
-  let region: WorkerJob['region'];
-  const workerRows = cut === null ? 0 : Math.ceil((spec.expectedRows * (size - cut)) / Math.max(1, body));
-  if (cut !== null) {
-    const at = Math.ceil((spec.expectedRows - workerRows) * 1.05) + 1024;
-    const all = new Items(at + Math.ceil(workerRows * 1.05) + 1024, true);
-    shared = { all, at };
-    region = { items: all, from: at, to: all.capacity };
-  }
-  const rd = new FastReader(spec, shared && Items.view(shared.all, 0, shared.at));
+  const all = twoParts ? new Items(Math.ceil(spec.expectedRows * 1.05) + 2048, true) : null;
+  const rd = new FastReader(spec, all ? Items.view(all, 0, all.capacity) : undefined);
+  const rowsPerByte = spec.expectedRows / Math.max(1, size - bomBytes);
   const progress = (pos: number): void => {
     reportReadProgress(spec.file, pos + (worker?.done ?? 0), size, rd.stats.dataRows + (worker?.rows ?? 0));
   };
+  // Repeated invoices will be found by sorting (FastReader.finish): each part sorts its own.
+  const sorting = aging.grouping === 'sort' || (aging.grouping !== 'table' && spec.expectedRows > 1 << 18);
   const ps = await PartScanner.open(spec, rd, bomBytes, chunkBytes);
   try {
+    let cut: number | null = null;
     let used = false;
-    if (cut !== null) {
-      const cutAt = cut;
-      // The worker reads from the cut, sizing its tables for its share of the rows.
+    if (twoParts) {
+      let at = aging.splitAt ?? null;
+      if (at === null) {
+        if (worker) await ps.readTo(Infinity, progress, () => worker.ready);
+        const left = size - ps.pos;
+        if (left >= MIN_WORKER_BYTES || threads === 'inline') at = ps.pos + Math.floor(left / 2);
+        else reason = 'the worker was ready when little was left: read on one thread';
+      }
+      if (at !== null) {
+        cut = at > ps.pos && at < size ? await findCut(spec.path, at, spec.delimiter, fields) : null;
+        if (cut === null) reason = 'no line end to cut at';
+      }
+    }
+    if (cut !== null && all) {
+      // This part's region ends where its rows up to the cut (estimated from the bytes) fit.
+      const estimate = Math.ceil((rd.items.n + (cut - ps.pos) * rowsPerByte) * 1.05) + 1024;
+      const region = rd.items.grown ? Math.min(all.capacity, estimate) : Math.max(rd.items.n, Math.min(all.capacity - 1024, estimate));
+      if (!rd.items.grown) rd.items.limit(region);
       const job: WorkerJob = {
-        spec: { ...spec, headerLine: 0, expectedRows: workerRows },
-        from: cutAt,
+        spec: { ...spec, headerLine: 0, expectedRows: Math.ceil((size - cut) * rowsPerByte) },
+        from: cut,
         chunkBytes,
-        region,
+        sort: sorting,
+        region: { items: all, from: region, to: all.capacity },
       };
       worker?.send(job);
-      await ps.readTo(cutAt, progress);
+      await ps.readTo(cut, progress);
       if (!ps.atRecordStart) reason = 'the cut fell inside a record (a quoted line end): read on one thread';
       else if (ps.scanner.nextLine <= spec.headerLine) reason = 'the cut fell in the header';
       else if (rd.queue.length) reason = 'rows wait for the day/month order or the decimal separator at the cut: read on one thread';
       else {
         // This part's share of the sorting for repeated invoices, while the worker finishes its own.
-        rd.sortPending();
+        if (sorting) rd.sortPending();
         const reply = worker ? await worker.reply : await inline(job);
         const lineOffset = ps.scanner.nextLine - 1;
         if (reply.type === 'done') {
-          rd.absorb(reply.part, lineOffset, shared);
+          rd.absorb(reply.part, lineOffset, { all, at: region });
           used = true;
           reason = threads === 'inline' ? 'two parts, read one after the other' : 'two threads';
         } else if (reply.type === 'failed' && reply.definitive) {
           throw new Bail(reply.what, reply.row === null ? null : reply.row + lineOffset);
         } else reason = `the worker's part was not used (${reply.type === 'failed' ? reply.what : reply.message}): read on one thread`;
       }
-      worker?.stop();
     }
+    // A worker whose part was used idles until fastAging returns (see fastworker.ts).
     if (!used) {
+      worker?.stop();
       await ps.readTo(Infinity, progress);
       ps.finish();
     }
@@ -387,23 +409,30 @@ function liveItems(rd: FastReader): number {
   return n;
 }
 
+/** Per group, one run of numbers (a cache line or two, not one array per figure): */
+const G_COUNT = 0;
+const G_BALANCE = 1;
+const G_OLDEST = 2; // -1: nothing positive overdue
+const G_CRITICAL = 3;
+const G_BUCKETS = 4;
+
 function buildReport(rd: FastReader, opts: FastAgingOptions, hasPaidDates: boolean): AgingReport {
   const it = rd.items;
   const labels = bucketLabels(opts.bounds);
   const nb = labels.length;
   const nf = CONTACT.length;
   const nCur = rd.currencies.length;
+  const nParties = rd.partyInfo.length;
+  const stride = G_BUCKETS + nb;
+  // Groups (customer, currency), numbered as first met in key order.
   const groupOf = new Int32Array(rd.customerKeys.length * nCur).fill(-1);
-  // Per group, in plain number arrays (flat: nb buckets, nf contact fields per group).
   const gCustomer: number[] = [];
   const gCurrency: number[] = [];
-  const gCount: number[] = [];
-  const gBalance: number[] = [];
-  const gBuckets: number[] = [];
-  const gOldest: number[] = []; // -1: nothing positive overdue
-  const gCritical: number[] = [];
-  const gBestRow: number[] = [];
-  const gBestParty: number[] = [];
+  let g = new Float64Array(stride * 1024);
+  // The first row of each (spelling, currency) among open items: the contact details of a group
+  // are the first non-empty ones in row order (core/aging.ts firstNonEmpty), settled after the loop.
+  const NO_ROW = 0x7fffffff;
+  const partyRow = new Int32Array(nParties * nCur).fill(NO_ROW);
   // A scratch Invoice for openAsOf: the one rule of "open on the as-of date" is core/ledger.ts's.
   const scratch = { invoiceDate: null as Day | null, dueDate: 0, amount: 0, open: 0, paidDate: null as Day | null, paidByStatus: false } as { -readonly [K in keyof Invoice]: Invoice[K] };
   const periodStart = opts.asOf - opts.periodDays;
@@ -412,7 +441,7 @@ function buildReport(rd: FastReader, opts: FastAgingOptions, hasPaidDates: boole
   const creditSales = new Float64Array(nCur);
   const late = new Map<number, { weighted: number; amount: number }>();
   const { due, inv, paid, amount: amounts, open: opens, party, row: rows, next, currency, flags } = it;
-  const { partyCustomer, partyMask } = rd;
+  const { partyCustomer } = rd;
   const bounds = opts.bounds;
   // resolveDuplicates' order: keys by first row (a key's first item is not a MEMBER), each key's
   // items in the order their due dates appeared.
@@ -454,70 +483,91 @@ function buildReport(rd: FastReader, opts: FastAgingOptions, hasPaidDates: boole
       if (open === null) continue;
       let gi = groupOf[gkey]!;
       if (gi < 0) {
-        gi = gCount.length;
+        gi = gCustomer.length;
         groupOf[gkey] = gi;
         gCustomer.push(partyCustomer[pi]!);
         gCurrency.push(cur);
-        gCount.push(0);
-        gBalance.push(0);
-        gOldest.push(-1);
-        gCritical.push(0);
-        for (let b = 0; b < nb; b++) gBuckets.push(0);
-        for (let f = 0; f < nf; f++) {
-          gBestRow.push(0x7fffffff);
-          gBestParty.push(-1);
+        if ((gi + 1) * stride > g.length) {
+          const bigger = new Float64Array(g.length * 2);
+          bigger.set(g);
+          g = bigger;
         }
+        g[gi * stride + G_OLDEST] = -1;
       }
+      const at = gi * stride;
       const daysOverdue = opts.asOf - scratch.dueDate;
       const ageDays = opts.basis === 'invoice' ? opts.asOf - (scratch.invoiceDate ?? scratch.dueDate) : daysOverdue;
-      gCount[gi]!++;
-      gBuckets[gi * nb + bucketIndex(ageDays, bounds)]! += open;
-      gBalance[gi]! += open;
+      g[at + G_COUNT]!++;
+      g[at + G_BUCKETS + bucketIndex(ageDays, bounds)]! += open;
+      g[at + G_BALANCE]! += open;
       if (open > 0 && daysOverdue > 0) {
-        if (daysOverdue > gOldest[gi]!) gOldest[gi] = daysOverdue;
-        if (daysOverdue > opts.criticalDays) gCritical[gi]! += open;
+        if (daysOverdue > g[at + G_OLDEST]!) g[at + G_OLDEST] = daysOverdue;
+        if (daysOverdue > opts.criticalDays) g[at + G_CRITICAL]! += open;
       }
-      // core/aging.ts firstNonEmpty: the first non-empty value in row order among the group's items.
+      const pr = pi * nCur + cur;
       const row = rows[k]!;
-      const base = gi * nf;
-      for (let m = partyMask[pi]!; m !== 0; m &= m - 1) {
-        const f = 31 - Math.clz32(m & -m); // the lowest field not empty on this row
-        if (row < gBestRow[base + f]!) {
-          gBestRow[base + f] = row;
-          gBestParty[base + f] = pi;
+      if (row < partyRow[pr]!) partyRow[pr] = row;
+    }
+  }
+  // Contact details: per group and field, the spelling with the earliest row that has one.
+  const nGroups = gCustomer.length;
+  const bestRow = new Int32Array(nGroups * nf).fill(NO_ROW);
+  const bestParty = new Int32Array(nGroups * nf).fill(-1);
+  for (let pi = 0; pi < nParties; pi++) {
+    const mask = rd.partyMask[pi]!;
+    for (let cur = 0; cur < nCur; cur++) {
+      const row = partyRow[pi * nCur + cur]!;
+      if (row === NO_ROW) continue;
+      const base = groupOf[partyCustomer[pi]! * nCur + cur]! * nf;
+      for (let m = mask; m !== 0; m &= m - 1) {
+        const f = 31 - Math.clz32(m & -m); // the lowest field not empty in this spelling
+        if (row < bestRow[base + f]!) {
+          bestRow[base + f] = row;
+          bestParty[base + f] = pi;
         }
       }
     }
   }
-  const customers: CustomerAging[] = gCount.map((count, gi) => {
-    const contact = (f: number): string | null => {
-      const pi = gBestParty[gi * nf + f]!;
-      if (pi < 0) return null;
-      const p = rd.partyInfo[pi]!;
-      return f === 0 ? p.display : p.texts[f]!;
-    };
-    const customerKey = rd.customerKeys[gCustomer[gi]!]!;
+  const contact = (gi: number, f: number): string | null => {
+    const pi = bestParty[gi * nf + f]!;
+    if (pi < 0) return null;
+    const p = rd.partyInfo[pi]!;
+    return f === 0 ? p.display : p.texts[f]!;
+  };
+  // The fast path keeps no item objects: only the count is known (renderers of `aging` use
+  // items.length). Holey arrays, one per count, shared (nothing writes to them): reading an item
+  // fails loudly rather than quietly, and 17k customers do not allocate 1M empty slots.
+  const holes = new Map<number, AgedItem[]>();
+  const itemsOf = (n: number): AgedItem[] => {
+    let a = holes.get(n);
+    if (!a) holes.set(n, (a = new Array<AgedItem>(n)));
+    return a;
+  };
+  const customers: CustomerAging[] = gCustomer.map((customer, gi) => {
+    const customerKey = rd.customerKeys[customer]!;
     const cur = rd.currencies[gCurrency[gi]!]!;
+    const at = gi * stride;
+    const oldest = g[at + G_OLDEST]!;
+    const buckets: number[] = [];
+    for (let b = 0; b < nb; b++) buckets.push(g[at + G_BUCKETS + b]!);
     return {
       id: `${customerKey}\u0000${cur}`,
       customerKey,
-      customer: contact(0) ?? customerKey,
-      customerId: contact(1),
-      email: contact(2),
-      phone: contact(3),
-      contact: contact(4),
-      salesRep: contact(5),
-      language: contact(6),
-      segment: contact(7),
+      customer: contact(gi, 0) ?? customerKey,
+      customerId: contact(gi, 1),
+      email: contact(gi, 2),
+      phone: contact(gi, 3),
+      contact: contact(gi, 4),
+      salesRep: contact(gi, 5),
+      language: contact(gi, 6),
+      segment: contact(gi, 7),
       currency: cur,
-      balance: gBalance[gi]!,
-      buckets: gBuckets.slice(gi * nb, gi * nb + nb),
-      oldestDaysOverdue: gOldest[gi]! < 0 ? null : gOldest[gi]!,
-      // The fast path keeps no item objects: only the count is known (renderers of `aging` use
-      // items.length). A holey array: reading an item fails loudly rather than quietly.
-      items: new Array(count),
-      critical: gCritical[gi]! > 0,
-      criticalAmount: gCritical[gi]!,
+      balance: g[at + G_BALANCE]!,
+      buckets,
+      oldestDaysOverdue: oldest < 0 ? null : oldest,
+      items: itemsOf(g[at + G_COUNT]!),
+      critical: g[at + G_CRITICAL]! > 0,
+      criticalAmount: g[at + G_CRITICAL]!,
     };
   });
   customers.sort(compareCustomers);

@@ -10,6 +10,8 @@ export interface WorkerJob {
   /** Byte offset of the part's first record (the part runs to the end of the file). */
   readonly from: number;
   readonly chunkBytes: number;
+  /** Sort the part's items by key hash for the join (fastreader.ts Grouping 'sort'). */
+  readonly sort: boolean;
   /** Shared item columns and the part's region [from, to) of them (fastreader.ts Items). */
   readonly region?: { readonly items: ItemsData; readonly from: number; readonly to: number };
 }
@@ -24,7 +26,8 @@ export type WorkerReply =
 /** The buffers of a part's arrays, to transfer rather than copy (shared ones need neither). */
 export function transferList(part: PartData): ArrayBuffer[] {
   const it = part.items;
-  const arrays = [it.due, it.inv, it.paid, it.amount, it.open, it.party, it.row, it.next, it.currency, it.flags, it.keyHash, it.keyEnd, part.keyArena, part.sorted.hash, part.sorted.idx];
+  const arrays = [it.due, it.inv, it.paid, it.amount, it.open, it.party, it.row, it.next, it.currency, it.flags, it.keyHash, it.keyEnd, part.keyArena];
+  if (part.sorted) arrays.push(part.sorted.hash, part.sorted.idx);
   return arrays.map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
 }
 
@@ -36,7 +39,7 @@ export async function readPart(job: WorkerJob, progress?: (done: number, rows: n
     ps = await PartScanner.open(job.spec, reader, job.from, job.chunkBytes);
     await ps.readTo(Infinity, progress && ((pos) => progress(pos - job.from, reader.stats.dataRows)));
     ps.finish();
-    reader.sortPending();
+    if (job.sort) reader.sortPending();
     // Rows still waiting for the day/month order or the decimal separator are handed over with
     // the rest: the rows before this part may tell.
     const part = reader.toData();

@@ -635,6 +635,12 @@ export class SharedStringTable implements SharedStrings {
 
   /** Appends the bytes buf[s, e) as the next string. */
   addBytes(buf: Uint8Array, s: number, e: number): void {
+    // Bytes that are not UTF-8 are kept as the text they read as (U+FFFD for each bad sequence),
+    // so that equal strings are equal bytes: the aging fast path compares names as bytes.
+    if (!validUtf8(buf, s, e)) {
+      this.addText(utf8Of(buf, s, e));
+      return;
+    }
     this.reserve(e - s);
     const arena = this.arena;
     let at = this.used;
@@ -763,6 +769,34 @@ export class SharedStringScanner extends PieceScanner {
     }
     this.table.addText(this.slow(utf8Of(buf, s, end), this.prefixText));
   }
+}
+
+/** Whether buf[s, e) is well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */
+export function validUtf8(buf: Uint8Array, s: number, e: number): boolean {
+  let i = s;
+  while (i < e) {
+    const c = buf[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let n: number;
+    let min: number;
+    if (c >= 0xc2 && c <= 0xdf) { n = 1; min = 0x80; }
+    else if (c >= 0xe0 && c <= 0xef) { n = 2; min = 0x800; }
+    else if (c >= 0xf0 && c <= 0xf4) { n = 3; min = 0x10000; }
+    else return false;
+    if (i + n >= e) return false; // cut short
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const b = buf[i + k]!;
+      if ((b & 0xc0) !== 0x80) return false;
+      cp = (cp << 6) | (b & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    i += n + 1;
+  }
+  return true;
 }
 
 /** No entity (&) and no _xHHHH_ escape: the bytes are the text. */

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY, type Cell, type RawRow } from '../../src/ledger/table.js';
 import { CellReader } from '../../src/ledger/xlsx.js';
-import { plainNumber, SharedStringScanner, SharedStringTable, SheetScanner, type SharedStrings } from '../../src/ledger/xlsxscan.js';
+import { plainNumber, SharedStringScanner, SharedStringTable, SheetScanner, validUtf8, type SharedStrings } from '../../src/ledger/xlsxscan.js';
 import { richText } from '../../src/ledger/xml.js';
 
 const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
@@ -175,5 +175,41 @@ describe('plainNumber', () => {
     for (const t of ['1E-3', '-1.5E2', '+5', ' 5', '5 ', '1234567890123456', '', '-', '.', '1.2.3', '0x10']) {
       expect(at(t), t).toBeNaN();
     }
+  });
+});
+
+describe('validUtf8', () => {
+  it('agrees with a strict TextDecoder on every one- and two-byte sequence and on characters that straddle a cut', () => {
+    const strict = new TextDecoder('utf-8', { fatal: true });
+    const valid = (b: Uint8Array): boolean => {
+      try { strict.decode(b); return true; } catch { return false; }
+    };
+    const bad: string[] = [];
+    for (let a = 0; a < 256; a++) {
+      for (let b = 0; b < 256; b++) {
+        const bytes = Uint8Array.of(a, b);
+        if (validUtf8(bytes, 0, 2) !== valid(bytes)) bad.push(`${a},${b}`);
+      }
+    }
+    for (const text of ['ñ', '€', '😀', 'Logroño']) {
+      const bytes = Buffer.from(text);
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        if (validUtf8(bytes, 0, cut) !== valid(bytes.subarray(0, cut))) bad.push(`${text} cut ${cut}`);
+      }
+    }
+    // Overlong, surrogate and beyond U+10FFFF forms.
+    for (const seq of [[0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf0, 0x80, 0x80, 0x80], [0xef, 0xbf, 0xbf]]) {
+      const bytes = Uint8Array.from(seq);
+      if (validUtf8(bytes, 0, bytes.length) !== valid(bytes)) bad.push(seq.join(','));
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('keeps a shared string of bytes that are not UTF-8 as the text they read as', () => {
+    const t = new SharedStringTable();
+    t.addBytes(Uint8Array.of(0x41, 0xff, 0x42), 0, 3);
+    t.addBytes(Buffer.from('Peña'), 0, 5);
+    expect([t.text(0), t.text(1)]).toEqual(['A\ufffdB', 'Peña']);
+    expect([...t.arena.subarray(t.offsets[0]!, t.offsets[1]!)]).toEqual([...Buffer.from('A\ufffdB')]);
   });
 });

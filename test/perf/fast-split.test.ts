@@ -67,10 +67,14 @@ async function expectSameAtCuts(path: string, cuts: readonly number[], opts: Par
   const expected = await general(path, o);
   // The fast path is used on these ledgers, or hands them back when the general path rejects rows.
   expect(summary(whole)).toEqual(expected);
+  // Repeated invoices found by sorting the items and with a hash table: the same (fastreader.ts Grouping).
+  expect(summary(await fastAging(path, o, { ...AGING, threads: 'off', grouping: 'sort' }))).toEqual(expected);
+  expect(summary(await fastAging(path, o, { ...AGING, threads: 'off', grouping: 'table' }))).toEqual(expected);
   const splits = [];
-  for (const at of cuts) {
-    const split = await fastAging(path, o, { ...AGING, threads: 'inline', splitAt: at });
-    expect(summary(split), `cut at byte ${at}`).toEqual(expected);
+  for (const [i, at] of cuts.entries()) {
+    const grouping = i % 2 === 0 ? ('sort' as const) : ('table' as const);
+    const split = await fastAging(path, o, { ...AGING, threads: 'inline', splitAt: at, grouping });
+    expect(summary(split), `cut at byte ${at}, ${grouping}`).toEqual(expected);
     expect(split.ok, `cut at byte ${at}`).toBe(whole.ok);
     if (split.ok && whole.ok) {
       expect(split.memory.invoices).toBe(whole.memory.invoices);
@@ -206,6 +210,31 @@ describe('the aging fast path read in two parts gives the one-part and the gener
     const text = `${[header, ...long, ...short, ...long.slice(0, 20)].join('\n')}\n`;
     const splits = await expectSameAtCuts(write(text), spread(text, 5));
     expect(splits.every((s) => s.used)).toBe(true);
+  });
+
+  it('takes each customer’s contact details from its first row that has them, across spellings, currencies and the cut', async () => {
+    // "Acme" is spelled three ways (case, spaces) with its email and phone on different rows; the
+    // first rows of each currency lack the email; a closed invoice's row does not count.
+    const rows = [
+      'Cliente,Correo,Teléfono,Factura,Vencimiento,Importe,Saldo,Moneda',
+      'ACME  S.A.,,555-0001,A-1,2024-11-01,100.00,0.00,MXN',
+      'Acme S.A.,,,A-2,2024-10-01,200.00,200.00,MXN',
+      'Beta,beta@x.example,,B-1,2024-10-01,50.00,50.00,USD',
+      'acme s.a.,cobros@acme.example,555-0002,A-3,2024-09-01,300.00,300.00,USD',
+      ...Array.from({ length: 300 }, (_, i) => `Relleno ${i % 17},,,R-${i},2024-0${1 + (i % 9)}-15,10.00,10.00,MXN`),
+      'Acme S.A.,pagos@acme.example,,A-4,2024-08-01,400.00,400.00,MXN',
+      'ACME  S.A.,otro@acme.example,555-0003,A-5,2024-07-01,500.00,500.00,USD',
+      'Beta,,555-0009,B-2,2024-07-01,60.00,60.00,USD',
+    ];
+    const text = `${rows.join('\n')}\n`;
+    const path = write(text);
+    const splits = await expectSameAtCuts(path, [byteOffsetOf(text, 'Relleno 5,'), byteOffsetOf(text, 'Acme S.A.,pagos')]);
+    expect(splits.every((s) => s.used)).toBe(true);
+    const fast = await fastAging(path, OPTS, { ...AGING, threads: 'inline', splitAt: byteOffsetOf(text, 'Relleno 5,') });
+    if (!fast.ok) throw new Error(fast.reason);
+    const acme = (cur: string) => fast.report.customers.find((c) => c.customerKey === 'name:acme s.a.' && c.currency === cur);
+    expect([acme('MXN')?.customer, acme('MXN')?.email, acme('MXN')?.phone]).toEqual(['Acme S.A.', 'pagos@acme.example', null]);
+    expect([acme('USD')?.customer, acme('USD')?.email, acme('USD')?.phone]).toEqual(['acme s.a.', 'cobros@acme.example', '555-0002']);
   });
 
   it('does not cut a UTF-16 file', async () => {
