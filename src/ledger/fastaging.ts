@@ -1,12 +1,15 @@
-// The aging fast path: a CSV ledger straight to the aging report, in bounded memory. The rows go
-// through FastReader (fastreader.ts) into compact per-invoice columns; this file opens the file,
-// splits a large one between two threads, joins the parts and builds the report.
+// The aging fast path: a CSV or xlsx ledger straight to the aging report, in bounded memory. The
+// rows go through FastReader (fastreader.ts) into compact per-invoice columns — an xlsx sheet's
+// cells through xlsxfast.ts, which writes each cell as the text the general reader would see; this
+// file opens the file, splits a large CSV file between two threads, joins the parts and builds
+// the report.
 //
 // It gives up — returns { ok: false, reason } so that the caller runs the general path — whenever
 // the file needs anything it does not do exactly the same way: a row the general reader would
 // reject or skip (bad value, missing value, totals row, conflicting duplicate), a column it does
 // not know, more rows waiting for the day/month order or the decimal separator than it keeps
-// aside, an xlsx file, --payments, --group-by. So its output is the general path's, by
+// aside, an xlsx cell whose typed value could read differently, an .xls file, --payments,
+// --group-by. So its output is the general path's, by
 // construction and by test (test/perf/fast-path.test.ts compares the JSON reports on generated
 // ledgers with every feature the reader has; fast-split.test.ts the same, cut at chosen points).
 //
@@ -38,6 +41,7 @@ import { NO_DAY } from './fastvalues.js';
 import { reportReadProgress } from './progress.js';
 import type { LedgerRead, ReadOptions } from './read.js';
 import { openTable, type OpenedTable } from './source.js';
+import { readXlsxFast } from './xlsxfast.js';
 import type { DateOrder } from './values.js';
 
 export interface FastAgingOptions extends AgingOptions {
@@ -198,7 +202,8 @@ export async function fastAging(path: string, opts: ReadOptions, aging: FastAgin
   if (opts.mode === 'payments') return { ok: false, reason: 'a payments sheet' };
   if (opts.groupBy) return { ok: false, reason: '--group-by' };
   const ext = extname(path).toLowerCase();
-  if (ext === '.xlsx' || ext === '.xlsm' || ext === '.xls') return { ok: false, reason: 'not a CSV file' };
+  if (ext === '.xls') return { ok: false, reason: 'not a CSV file' };
+  const xlsx = ext === '.xlsx' || ext === '.xlsm';
   const threads = aging.threads ?? 'auto';
   let size = 0;
   try {
@@ -208,7 +213,7 @@ export async function fastAging(path: string, opts: ReadOptions, aging: FastAgin
   }
   // The worker starts now: its start-up runs while this thread opens the file.
   const minBytes = aging.splitMinBytes ?? SPLIT_MIN_BYTES;
-  const worker = threads === 'auto' && size >= minBytes && availableParallelism() >= 2 ? await startWorker() : null;
+  const worker = !xlsx && threads === 'auto' && size >= minBytes && availableParallelism() >= 2 ? await startWorker() : null;
   try {
     return await readAndAge(path, opts, aging, size, threads, worker, minBytes);
   } finally {
@@ -224,9 +229,9 @@ async function readAndAge(path: string, opts: ReadOptions, aging: FastAgingOptio
     // The general path reports it, in its own words.
     return { ok: false, reason: `opening: ${(err as Error).message}` };
   }
+  const xlsx = table.format === 'xlsx';
   const source = table.source as CsvSource;
-  source.close();
-  if (table.format !== 'csv') return { ok: false, reason: 'not a CSV file' };
+  if (!xlsx) source.close(); // an xlsx source is closed by readXlsxFast
   try {
     const columns = {} as Record<Field, number>;
     const headers: Partial<Record<Field, string>> = {};
@@ -236,13 +241,13 @@ async function readAndAge(path: string, opts: ReadOptions, aging: FastAgingOptio
       columns[ch.field] = ch.column;
       headers[ch.field] = ch.header;
     }
-    const density = await rowsPerByte(source.path, source.bomBytes);
+    const density = xlsx ? 0 : await rowsPerByte(source.path, source.bomBytes);
     const spec: FastSpec = {
       file: source.file,
-      path: source.path,
-      encoding: source.encoding,
-      delimiter: source.delimiter,
-      bomBytes: source.bomBytes,
+      path,
+      encoding: xlsx ? 'utf-8' : source.encoding,
+      delimiter: xlsx ? ',' : source.delimiter,
+      bomBytes: xlsx ? 0 : source.bomBytes,
       headerLine: table.headerRow.row,
       columns,
       headers,
@@ -251,15 +256,18 @@ async function readAndAge(path: string, opts: ReadOptions, aging: FastAgingOptio
       defaultCurrency: opts.defaultCurrency,
       defaultTermsDays: opts.defaultTermsDays,
       maxWaiting: aging.maxWaiting ?? 50_000,
-      expectedRows: Math.ceil((size - source.bomBytes) * density * 1.02) + 16,
+      expectedRows: xlsx ? 0 : Math.ceil((size - source.bomBytes) * density * 1.02) + 16, // xlsx: estimated by readXlsxFast
     };
-    const { rd, split } = await readFile(spec, size, table.headers.length, aging, threads, worker, minBytes);
+    const { rd, split } = xlsx
+      ? { rd: await readXlsxFast(table, spec), split: { used: false, at: null, reason: 'an xlsx file' } }
+      : await readFile(spec, size, table.headers.length, aging, threads, worker, minBytes);
     rd.finish(aging.grouping);
     const items = liveItems(rd);
     if (items === 0 && rd.stats.notReceivable === 0) throw new Bail('no invoice rows');
     const hasPaidDates = table.mapping.choices.some((c) => c.field === 'paidDate');
     const report = buildReport(rd, aging, hasPaidDates);
-    const warnings = warningsOf(rd, table);
+    // The general reader's diagnostics name the sheet (formatDiagnostic: "file › sheet › …").
+    const warnings = warningsOf(rd, table).map((d) => ({ ...d, sheet: table.source.sheet }));
     const dateOrder: { order: DateOrder | null; reason: string } = opts.dateOrder
       ? { order: opts.dateOrder, reason: 'given (--date-order or config dateOrder)' }
       : rd.dmy && rd.mdy
@@ -272,10 +280,10 @@ async function readAndAge(path: string, opts: ReadOptions, aging: FastAgingOptio
     const read: LedgerRead = {
       file: source.file,
       path,
-      format: 'csv',
-      sheet: null,
-      sheets: null,
-      sheetReason: null,
+      format: table.format,
+      sheet: table.source.sheet,
+      sheets: table.sheets,
+      sheetReason: table.sheetReason,
       encoding: table.encoding,
       delimiter: table.delimiter,
       headerRow: table.headerRow.row,

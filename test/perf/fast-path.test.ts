@@ -146,13 +146,13 @@ describe('the aging fast path hands a ledger back to the general path', () => {
     expect(fast.ok).toBe(false);
   });
 
-  it('for a bad value, a totals row, an xlsx file and a column it does not read', async () => {
+  it('for a bad value, a totals row, an .xls file and a column it does not read', async () => {
     const o: ReadOptions = { map: {}, defaultCurrency: 'MXN', defaultTermsDays: 30 };
     const bad = 'Cliente,Factura,Vencimiento,Importe\nAcme,1,2024-01-31,100.00\nBeta,2,31/02/2024,50.00\n';
     expect(await fastAging(write('bad.csv', bad), o, AGING)).toMatchObject({ ok: false, reason: expect.stringMatching(/row 3/) });
     const total = 'Cliente,Factura,Vencimiento,Importe\nAcme,1,2024-01-31,100.00\nTotal,,,100.00\n';
     expect(await fastAging(write('total.csv', total), o, AGING)).toMatchObject({ ok: false });
-    expect(await fastAging(join(dir, 'x.xlsx'), o, AGING)).toEqual({ ok: false, reason: 'not a CSV file' });
+    expect(await fastAging(join(dir, 'x.xls'), o, AGING)).toEqual({ ok: false, reason: 'not a CSV file' });
     expect((await expectSame(write('total2.csv', total))).reason).toBeDefined();
   });
 });
