@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayFromExcelSerial, dayFromYmd, dayOfLocalDate, isoOfDay, parseIsoDay } from '../../src/core/dates.js';
+import { dayFromExcelSerial, dayFromYmd, dayOfLocalDate, isoOfDay, parseIsoDay, ymdOfDay } from '../../src/core/dates.js';
 
 describe('calendar dates', () => {
   it('round-trips ISO dates including a leap day', () => {
@@ -31,5 +31,33 @@ describe('Excel serial dates', () => {
   });
   it('ignores the time of day in a serial', () => {
     expect(isoOfDay(dayFromExcelSerial(45351.99, false)!)).toBe('2024-02-29');
+  });
+});
+
+describe('day arithmetic against Date.UTC', () => {
+  it('dayFromYmd and ymdOfDay agree with Date.UTC for every day from 1000-01-01 to 9999-12-31', () => {
+    const first = Date.UTC(1000, 0, 1) / 86_400_000;
+    const last = Date.UTC(9999, 11, 31) / 86_400_000;
+    let bad = 0;
+    for (let day = first; day <= last; day++) {
+      const d = new Date(day * 86_400_000);
+      const y = d.getUTCFullYear(), m = d.getUTCMonth() + 1, dd = d.getUTCDate();
+      const back = ymdOfDay(day);
+      if (dayFromYmd(y, m, dd) !== day || back.year !== y || back.month !== m || back.day !== dd) bad++;
+    }
+    expect(bad).toBe(0);
+    expect(last - first + 1).toBe(3_287_182);
+  });
+
+  it('refuses days that do not exist, leap rules included', () => {
+    expect(dayFromYmd(2024, 2, 29)).toBe(19_782);
+    expect(dayFromYmd(2023, 2, 29)).toBeNull();
+    expect(dayFromYmd(1900, 2, 29)).toBeNull();
+    expect(dayFromYmd(2000, 2, 29)).not.toBeNull();
+    expect(dayFromYmd(2024, 4, 31)).toBeNull();
+    expect(dayFromYmd(2024, 12, 31)).toBe(20_088);
+    expect(dayFromYmd(2024, 13, 1)).toBeNull();
+    expect(dayFromYmd(2024, 1, 0)).toBeNull();
+    expect(ymdOfDay(-1)).toEqual({ year: 1969, month: 12, day: 31 });
   });
 });

@@ -107,3 +107,24 @@ describe('flags, statuses and currencies', () => {
     expect(parseCurrency('dollars', 'MXN')).toBe('USD');
   });
 });
+
+describe('parseAmount on plain cells (the shortcut for "1234.56")', () => {
+  it('gives what the full parse gives for the same text with spaces around it', () => {
+    const samples: string[] = ['0', '-0', '7', '-80', '0.5', '12.50', '-1234.56', '007.10', '1000000', '99.9', '-3.05'];
+    let seed = 7;
+    const next = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let i = 0; i < 500; i++) {
+      const int = String(next(10 ** (1 + next(8))));
+      const frac = next(3) === 0 ? '' : `.${String(next(100)).padStart(2, '0').slice(0, 1 + next(2))}`;
+      samples.push(`${next(4) === 0 ? '-' : ''}${int}${frac}`);
+    }
+    for (const s of samples) {
+      for (const decimal of [null, '.'] as const) expect(parseAmount(s, decimal), `${s} ${decimal}`).toEqual(parseAmount(` ${s} `, decimal));
+    }
+    expect(parseAmount('12.50')).toEqual({ kind: 'ok', text: '12.50', decimalSep: '.' });
+    expect(parseAmount('-80')).toEqual({ kind: 'ok', text: '-80', decimalSep: null });
+    // Three decimals stay ambiguous; --decimal ',' makes the dot a grouping separator.
+    expect(parseAmount('1.234').kind).toBe('ambiguous');
+    expect(parseAmount('12.50', ',')).toEqual({ kind: 'error', reason: 'has misplaced thousands or decimal separators' });
+  });
+});
