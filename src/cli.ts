@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { dayOfLocalDate } from './core/dates.js';
 import { DunningError, EXIT } from './errors.js';
+import { langFromArgv, translate, type Lang } from './i18n/index.js';
 import { setReadProgressListener, ttyReadProgress } from './ledger/progress.js';
 import type { GlobalOptions, RunContext } from './commands/common.js';
 
@@ -94,6 +95,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   let program: Command | null = null;
   const now = clockOf(env);
   const started = Date.now();
+  // The language of the error line: --lang and LANG until a command has read the config, then
+  // what it resolved (flag > config lang > LANG) — a bad config file is reported by flag and LANG.
+  let lang: Lang = langFromArgv(argv, env);
   const ctx: RunContext = {
     today: dayOfLocalDate(new Date(now)),
     now,
@@ -104,6 +108,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     global: (): GlobalOptions => {
       const o = program?.opts<{ color?: boolean; quiet?: boolean; debug?: boolean }>() ?? {};
       return { color: o.color !== false && !env.NO_COLOR, quiet: Boolean(o.quiet), debug: Boolean(o.debug) };
+    },
+    onLang: (resolved) => {
+      lang = resolved;
     },
   };
   // A progress line on stderr for reads over a second, only on a TTY and never under --quiet.
@@ -119,11 +126,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.ok : EXIT.usage;
     }
     if (err instanceof DunningError) {
-      process.stderr.write(`dunning: ${err.message}\n`);
+      process.stderr.write(`dunning: ${translate(err.message, lang)}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`dunning: internal error — this is a bug, please report it with the command you ran (dunning ${version()}, node ${process.version})\n`);
-    process.stderr.write(debug ? `${(err as Error)?.stack ?? String(err)}\n` : `  ${(err as Error)?.message ?? String(err)} (run with --debug for the stack trace)\n`);
+    const es = lang === 'es';
+    process.stderr.write(es
+      ? `dunning: error interno — es un fallo del programa; repórtelo junto con el comando que ejecutó (dunning ${version()}, node ${process.version})\n`
+      : `dunning: internal error — this is a bug, please report it with the command you ran (dunning ${version()}, node ${process.version})\n`);
+    process.stderr.write(debug ? `${(err as Error)?.stack ?? String(err)}\n` : `  ${(err as Error)?.message ?? String(err)} ${es ? '(use --debug para ver la traza)' : '(run with --debug for the stack trace)'}\n`);
     return EXIT.internal;
   }
 }

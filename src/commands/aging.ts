@@ -9,7 +9,8 @@ import { UsageError } from '../errors.js';
 import { jsonCustomer, renderJson, toJsonReport, type JsonReport } from '../render/json.js';
 import type { RenderOptions } from '../render/index.js';
 import { loadSnapshots, saveSnapshot, trendRows } from '../snapshots.js';
-import { formatDiagnostic } from '../ledger/diagnostics.js';
+import { formatDiagnostic, translateQuoting } from '../ledger/diagnostics.js';
+import { translate, warningPrefix, type Lang } from '../i18n/index.js';
 import { rejectedSummary, type LedgerRead } from '../ledger/read.js';
 import { addLedgerOptions, itemsAsOf, loadLedger, parseAsOf, parseBuckets, requireUsableRows, type LedgerOptions, type RunContext } from './common.js';
 
@@ -38,19 +39,30 @@ function formatFor(flags: AgingFlags): Format {
   throw new UsageError(`-o ${flags.output}: cannot tell the format from ".${ext}"; add --format ${FORMATS.join('|')}`);
 }
 
-/** Report warnings: the rejected-rows line first, then one line per kind of warning. */
-export function reportWarnings(read: LedgerRead): string[] {
+/** The one-line rejected-rows warning (ledger/read.ts rejectedSummary) in `lang`. */
+function rejectedLine(read: LedgerRead, lang: Lang): string | null {
+  const line = rejectedSummary(read);
+  return line === null ? null : translateQuoting(line, lang, read.rejected.slice(0, 1));
+}
+
+/**
+ * Report warnings: the rejected-rows line first, then one line per kind of warning. In English for
+ * the JSON report and snapshots (machine-facing, stable); in `lang` for the reports people read.
+ */
+export function reportWarnings(read: LedgerRead, lang: Lang = 'en'): string[] {
   const out: string[] = [];
-  const rejected = rejectedSummary(read);
+  const rejected = rejectedLine(read, lang);
   if (rejected) out.push(rejected);
   const byCode = new Map<string, string[]>();
   // push, not a spread per warning: 10,000 "due before invoice" rows took seconds (quadratic).
+  // Only the first of each kind is shown, so only the first is formatted in `lang`.
   for (const w of read.warnings) {
     const list = byCode.get(w.code);
-    if (list) list.push(formatDiagnostic(w));
-    else byCode.set(w.code, [formatDiagnostic(w)]);
+    if (list) list.push('');
+    else byCode.set(w.code, [formatDiagnostic(w, lang)]);
   }
-  for (const list of byCode.values()) out.push(list.length === 1 ? list[0]! : `${list[0]} (and ${list.length - 1} more like it)`);
+  const more = (n: number): string => (lang === 'es' ? ` (y ${n} más como esta)` : ` (and ${n} more like it)`);
+  for (const list of byCode.values()) out.push(list.length === 1 ? list[0]! : `${list[0]}${more(list.length - 1)}`);
   return out;
 }
 
@@ -109,7 +121,8 @@ export function agingCommand(ctx: RunContext): Command {
       }
     });
     const { config, read, lang, locale } = loaded;
-    requireUsableRows(read);
+    const warn = warningPrefix(lang);
+    requireUsableRows(read, lang);
     const bounds = parseBuckets(flags.buckets, config);
     const asOfItems = itemsAsOf(loaded, asOf);
     let report = loaded.fastReport ?? ageLedger(asOfItems.items, { asOf, basis: flags.basis, bounds, criticalDays: config.criticalDays });
@@ -124,10 +137,16 @@ export function agingCommand(ctx: RunContext): Command {
     }
     if (flags.snapshot) {
       const file = await saveSnapshot(loaded.clientDir, toJsonReport(report, reportWarnings(read)));
-      if (!ctx.global().quiet) ctx.stderr.write(`snapshot saved: ${file}\n`);
+      if (!ctx.global().quiet) ctx.stderr.write(`${lang === 'es' ? 'instantánea guardada' : 'snapshot saved'}: ${file}\n`);
     }
     if (flags.criticalOnly) report = criticalOnly(report);
-    const warnings = [...reportWarnings(read), ...asOfItems.warnings, ...asOfItems.rejected.map((d) => `payment rejected: ${formatDiagnostic(d)}`)];
+    // The JSON report keeps its warnings in English (machine-facing, stable); the others are read by people.
+    const shownLang: Lang = format === 'json' ? 'en' : lang;
+    const warnings = [
+      ...reportWarnings(read, shownLang),
+      ...asOfItems.warnings.map((w) => translate(w, shownLang)),
+      ...asOfItems.rejected.map((d) => translateQuoting(`payment rejected: ${formatDiagnostic(d)}`, shownLang, [d])),
+    ];
     const g = ctx.global();
     const color = g.color && !flags.output && format === 'table' && Boolean(ctx.stdout.isTTY);
     if (format === 'xlsx' && !flags.output && ctx.stdout.isTTY) throw new UsageError('--format xlsx writes a binary file: add -o report.xlsx');
@@ -147,9 +166,9 @@ export function agingCommand(ctx: RunContext): Command {
     }
     // The rejected-rows line always reaches stderr (the JSON also carries it in "warnings").
     if (!g.quiet) {
-      const rejected = rejectedSummary(read);
-      if (rejected) ctx.stderr.write(`warning: ${rejected}\n`);
-      for (const d of asOfItems.rejected) ctx.stderr.write(`warning: payment rejected: ${formatDiagnostic(d)}\n`);
+      const rejected = rejectedLine(read, lang);
+      if (rejected) ctx.stderr.write(`${warn}${rejected}\n`);
+      for (const d of asOfItems.rejected) ctx.stderr.write(`${warn}${translateQuoting(`payment rejected: ${formatDiagnostic(d)}`, lang, [d])}\n`);
     }
   });
 }

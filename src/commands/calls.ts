@@ -17,6 +17,7 @@ import { promiseState } from '../core/promises.js';
 import { csvOfLayout, type DataLayout, type DataRow, type DataValue } from '../render/csv.js';
 import { formatAmount, printable } from '../render/format.js';
 import { writeFileAtomic } from '../render/output.js';
+import { translate, warningPrefix } from '../i18n/index.js';
 import { addLedgerOptions, itemsAsOf, loadLedger, parseAsOf, requireUsableRows, parseBuckets, type LedgerOptions, type RunContext } from './common.js';
 
 interface CallsFlags extends LedgerOptions {
@@ -108,11 +109,11 @@ export function callsCommand(ctx: RunContext): Command {
     const format = flags.format ?? (ext === 'csv' || ext === 'xlsx' ? ext : flags.byRep ? 'csv' : 'table');
     if (flags.byRep && format === 'table') throw new UsageError('--by-rep writes files: use --format csv or xlsx');
     const loaded = await loadLedger(ledger, flags, ctx);
-    requireUsableRows(loaded.read);
     const { config, clientDir, lang, locale } = loaded;
+    requireUsableRows(loaded.read, lang);
     const report = ageLedger(itemsAsOf(loaded, asOf).items, { asOf, basis: 'due', bounds: parseBuckets(undefined, config), criticalDays: config.criticalDays });
     const journal = await openJournal(clientDir);
-    for (const w of journal.warnings) ctx.stderr.write(`warning: ${w}\n`);
+    for (const w of journal.warnings) ctx.stderr.write(`${warningPrefix(lang)}${translate(w, lang)}\n`);
     const promises = promisesOf(journal);
     const entries = callList(report, (c) => pastLetters(journal, c).filter((l) => l.level > 0), (c, view) => promiseState(promises, c, view, asOf));
     const g = ctx.global();
@@ -127,7 +128,7 @@ export function callsCommand(ctx: RunContext): Command {
       for (const [rep, list] of byRep) {
         const file = join(dir, `${lang === 'es' ? 'llamadas' : 'calls'}-${slug(rep)}.${format}`);
         await writeFileAtomic(file, await encode(callsLayout(list, lang), format as 'csv' | 'xlsx', lang));
-        if (!g.quiet) ctx.stderr.write(`${file}: ${list.length} customer(s) for ${rep}\n`);
+        if (!g.quiet) ctx.stderr.write(`${file}: ${list.length} ${lang === 'es' ? `cliente(s) de ${rep}` : `customer(s) for ${rep}`}\n`);
       }
       return;
     }

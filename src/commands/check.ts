@@ -6,6 +6,7 @@ import { isoOfDay } from '../core/dates.js';
 import { InputError } from '../errors.js';
 import { FIELDS } from '../ledger/columns.js';
 import { formatDiagnostic } from '../ledger/diagnostics.js';
+import { translate, type Lang } from '../i18n/index.js';
 import type { LedgerRead } from '../ledger/read.js';
 import { addLedgerOptions, loadLedger, type LedgerOptions, type RunContext } from './common.js';
 
@@ -17,44 +18,73 @@ function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
 
-export function checkText(read: LedgerRead): string {
+/** The words of the data-quality report; file names, headers, field names and dates as they are. */
+const WORDS = {
+  en: {
+    file: 'File', delimiter: 'delimiter', sheet: 'Sheet', otherSheets: 'other sheets', hidden: 'hidden', header: 'Header', row: 'row',
+    titlesSkipped: 'rows above it skipped as titles', columns: 'Columns', ignored: '(ignored)', notFound: 'not found (optional)',
+    dates: 'Dates', rows: 'Rows', dataRows: 'data rows below the header',
+    items: (n: number, credits: number, instalments: number) => `${n} open or closed items read (${credits} credits, ${instalments} invoices in instalments)`,
+    linesCollapsed: 'line rows collapsed into their invoice', notReceivable: 'draft/void/cancelled rows (not receivables)',
+    summaryRows: 'totals rows skipped', noteRows: 'rows with no invoice and no amount skipped', rejected: 'rejected',
+    rejectedRows: 'Rejected rows', warnings: 'Warnings',
+    currencies: (list: string, from: string, to: string) => `Currencies: ${list}; invoice dates from ${from} to ${to}`,
+    payments: (file: string, read: number, rejected: number) => `Payments: ${file}: ${read} payment(s) read, ${rejected} rejected`,
+  },
+  es: {
+    file: 'Archivo', delimiter: 'separador', sheet: 'Hoja', otherSheets: 'otras hojas', hidden: 'oculta', header: 'Encabezado', row: 'fila',
+    titlesSkipped: 'las filas de arriba se omitieron como títulos', columns: 'Columnas', ignored: '(ignorada)', notFound: 'no encontrados (opcionales)',
+    dates: 'Fechas', rows: 'Filas', dataRows: 'filas de datos debajo del encabezado',
+    items: (n: number, credits: number, instalments: number) => `${n} partidas abiertas o cerradas leídas (${credits} créditos, ${instalments} facturas en parcialidades)`,
+    linesCollapsed: 'filas de partidas agrupadas en su factura', notReceivable: 'filas en borrador/anuladas/canceladas (no son cuentas por cobrar)',
+    summaryRows: 'filas de totales omitidas', noteRows: 'filas sin factura ni importe omitidas', rejected: 'rechazadas',
+    rejectedRows: 'Filas rechazadas', warnings: 'Avisos',
+    currencies: (list: string, from: string, to: string) => `Monedas: ${list}; fechas de factura del ${from} al ${to}`,
+    payments: (file: string, read: number, rejected: number) => `Pagos: ${file}: ${read} pago(s) leído(s), ${rejected} rechazado(s)`,
+  },
+} as const;
+
+export function checkText(read: LedgerRead, lang: Lang = 'en'): string {
+  const W = WORDS[lang];
+  const t = (text: string): string => translate(text, lang);
   const lines: string[] = [];
   const s = read.stats;
-  lines.push(`File: ${read.file}${read.format === 'csv' ? ` (CSV, ${read.encoding}, delimiter ${JSON.stringify(read.delimiter)})` : ''}`);
+  lines.push(`${W.file}: ${read.file}${read.format === 'csv' ? ` (CSV, ${read.encoding}, ${W.delimiter} ${JSON.stringify(read.delimiter)})` : ''}`);
   if (read.sheet) {
-    lines.push(`Sheet: ${read.sheet} — ${read.sheetReason}`);
+    lines.push(`${W.sheet}: ${read.sheet} — ${read.sheetReason === null ? '' : t(read.sheetReason)}`);
     const others = (read.sheets ?? []).filter((x) => x.name !== read.sheet);
-    if (others.length) lines.push(`  other sheets: ${others.map((x) => `${x.name}${x.hidden ? ' (hidden)' : ''}`).join(', ')}`);
+    if (others.length) lines.push(`  ${W.otherSheets}: ${others.map((x) => `${x.name}${x.hidden ? ` (${W.hidden})` : ''}`).join(', ')}`);
   }
-  lines.push(`Header: row ${read.headerRow}${read.headerRow > 1 ? ` (rows above it skipped as titles)` : ''}`);
-  lines.push('', 'Columns:');
+  lines.push(`${W.header}: ${W.row} ${read.headerRow}${read.headerRow > 1 ? ` (${W.titlesSkipped})` : ''}`);
+  lines.push('', `${W.columns}:`);
   const width = Math.max(...read.mapping.choices.map((c) => c.header.length), 8) + 2;
-  for (const c of read.mapping.choices) lines.push(`  ${pad(JSON.stringify(c.header), width)} → ${pad(c.field, 12)} ${c.reason}`);
-  for (const u of read.mapping.unused) lines.push(`  ${pad(JSON.stringify(u.header), width)} → (ignored)     ${u.note}`);
+  const ignored = pad(W.ignored, 13);
+  for (const c of read.mapping.choices) lines.push(`  ${pad(JSON.stringify(c.header), width)} → ${pad(c.field, 12)} ${t(c.reason)}`);
+  for (const u of read.mapping.unused) lines.push(`  ${pad(JSON.stringify(u.header), width)} → ${ignored} ${t(u.note)}`);
   const mapped = new Set(read.mapping.choices.map((c) => c.field));
   const missing = FIELDS.filter((f) => !mapped.has(f));
-  if (missing.length) lines.push(`  not found (optional): ${missing.join(', ')}`);
-  lines.push('', `Dates: ${read.dateOrder.order ? `${read.dateOrder.order} — ` : ''}${read.dateOrder.reason}`);
-  lines.push('', 'Rows:');
-  lines.push(`  ${s.dataRows} data rows below the header`);
-  lines.push(`  ${read.invoices.length} open or closed items read (${s.credits} credits, ${s.instalmentInvoices} invoices in instalments)`);
-  if (s.linesCollapsed) lines.push(`  ${s.linesCollapsed} line rows collapsed into their invoice`);
-  if (s.notReceivable) lines.push(`  ${s.notReceivable} draft/void/cancelled rows (not receivables)`);
-  if (s.summaryRows) lines.push(`  ${s.summaryRows} totals rows skipped`);
-  if (s.noteRows) lines.push(`  ${s.noteRows} rows with no invoice and no amount skipped`);
-  lines.push(`  ${s.rejectedRows} rejected`);
+  if (missing.length) lines.push(`  ${W.notFound}: ${missing.join(', ')}`);
+  lines.push('', `${W.dates}: ${read.dateOrder.order ? `${read.dateOrder.order} — ` : ''}${t(read.dateOrder.reason)}`);
+  lines.push('', `${W.rows}:`);
+  lines.push(`  ${s.dataRows} ${W.dataRows}`);
+  lines.push(`  ${W.items(read.invoices.length, s.credits, s.instalmentInvoices)}`);
+  if (s.linesCollapsed) lines.push(`  ${s.linesCollapsed} ${W.linesCollapsed}`);
+  if (s.notReceivable) lines.push(`  ${s.notReceivable} ${W.notReceivable}`);
+  if (s.summaryRows) lines.push(`  ${s.summaryRows} ${W.summaryRows}`);
+  if (s.noteRows) lines.push(`  ${s.noteRows} ${W.noteRows}`);
+  lines.push(`  ${s.rejectedRows} ${W.rejected}`);
   if (read.rejected.length) {
-    lines.push('', `Rejected rows (${s.rejectedRows}):`);
-    for (const d of read.rejected) lines.push(`  ${formatDiagnostic(d)}`);
+    lines.push('', `${W.rejectedRows} (${s.rejectedRows}):`);
+    for (const d of read.rejected) lines.push(`  ${formatDiagnostic(d, lang)}`);
   }
   if (read.warnings.length) {
-    lines.push('', `Warnings (${read.warnings.length}):`);
-    for (const d of read.warnings) lines.push(`  ${formatDiagnostic(d)}`);
+    lines.push('', `${W.warnings} (${read.warnings.length}):`);
+    for (const d of read.warnings) lines.push(`  ${formatDiagnostic(d, lang)}`);
   }
   const currencies = [...new Set(read.invoices.map((i) => i.currency))];
   const dates = read.invoices.map((i) => i.invoiceDate ?? i.dueDate);
   if (dates.length) {
-    lines.push('', `Currencies: ${currencies.join(', ')}; invoice dates from ${isoOfDay(Math.min(...dates))} to ${isoOfDay(Math.max(...dates))}`);
+    lines.push('', W.currencies(currencies.join(', '), isoOfDay(Math.min(...dates)), isoOfDay(Math.max(...dates))));
   }
   return `${lines.join('\n')}\n`;
 }
@@ -87,11 +117,12 @@ export function checkCommand(ctx: RunContext): Command {
     .addOption(new Option('--format <format>', 'text or json').choices(['text', 'json']).default('text'));
   addLedgerOptions(cmd);
   return cmd.action(async (ledger: string, flags: CheckFlags) => {
-    const { read, payments } = await loadLedger(ledger, flags, ctx);
-    ctx.stdout.write(flags.format === 'json' ? checkJson(read) : checkText(read));
+    const { read, payments, lang } = await loadLedger(ledger, flags, ctx);
+    // `--format json` stays English (rejected[].message, warnings[].message): machine-facing, stable; codes are the keys.
+    ctx.stdout.write(flags.format === 'json' ? checkJson(read) : checkText(read, lang));
     if (payments && flags.format !== 'json') {
-      const lines = ['', `Payments: ${payments.file}: ${payments.payments.length} payment(s) read, ${payments.rejected.length} rejected`];
-      for (const d of payments.rejected) lines.push(`  ${formatDiagnostic(d)}`);
+      const lines = ['', WORDS[lang].payments(payments.file, payments.payments.length, payments.rejected.length)];
+      for (const d of payments.rejected) lines.push(`  ${formatDiagnostic(d, lang)}`);
       ctx.stdout.write(`${lines.join('\n')}\n`);
     }
     const rejected = read.stats.rejectedRows + (payments?.rejected.length ?? 0);

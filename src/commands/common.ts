@@ -6,7 +6,8 @@ import { loadConfig, type Config } from '../config.js';
 import { validateBounds, type AgingReport } from '../core/aging.js';
 import { isoOfDay, parseIsoDay, type Day } from '../core/dates.js';
 import { InputError, UsageError } from '../errors.js';
-import { formatDiagnostic } from '../ledger/diagnostics.js';
+import { formatDiagnostic, translateQuoting } from '../ledger/diagnostics.js';
+import { langFromArgv, type Lang } from '../i18n/index.js';
 import { fastAging, type FastAgingOptions } from '../ledger/fastaging.js';
 import { isField, type Field } from '../ledger/columns.js';
 import { readLedger, readPayments, type LedgerRead, type PaymentsRead, type ReadOptions } from '../ledger/read.js';
@@ -32,6 +33,11 @@ export interface RunContext {
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
   readonly global: () => GlobalOptions;
+  /**
+   * Told the language of messages once the config is read (flag > config > LANG), so that cli.ts
+   * prints an error raised after that point in it; before, it goes by the flag and LANG alone.
+   */
+  readonly onLang?: (lang: Lang) => void;
 }
 
 export interface LedgerOptions {
@@ -125,6 +131,8 @@ export interface LoadedLedger {
 export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: RunContext, fast?: (config: Config) => FastAgingOptions | null): Promise<LoadedLedger> {
   const clientDir = clientDirOf(ledgerPath);
   const config = await loadConfig(opts.config ? resolve(opts.config) : null, clientDir);
+  const lang = resolveLang(opts.lang, config, ctx.env);
+  ctx.onLang?.(lang);
   if (opts.currency !== undefined && !/^[A-Za-z]{3}$/.test(opts.currency)) throw new UsageError(`--currency ${opts.currency}: use an ISO currency code like MXN, USD, EUR`);
   const flagMap = parseMapFlags(opts.map ?? []);
   const map = { ...config.columns, ...flagMap };
@@ -146,22 +154,38 @@ export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: R
   if (fastOpts) {
     const result = await fastAging(ledgerPath, readOpts, fastOpts);
     if (result.ok) {
-      const lang = resolveLang(opts.lang, config, ctx.env);
       return { config, clientDir, read: result.read, payments: null, lang, locale: resolveLocale(lang, config), fastReport: result.report };
     }
     if (ctx.global().debug) ctx.stderr.write(`dunning: fast path not used: ${result.reason}\n`);
   }
   const read = await readLedger(ledgerPath, readOpts);
   const payments = opts.payments ? await readPayments(resolve(opts.payments), { ...readOpts, sheet: null, groupBy: null, dateOrder: readOpts.dateOrder ?? read.dateOrder.order }) : null;
-  const lang = resolveLang(opts.lang, config, ctx.env);
   return { config, clientDir, read, payments, lang, locale: resolveLocale(lang, config) };
 }
 
-/** SPEC §1: "no usable rows" is an input error (exit 3), not an empty report. */
-export function requireUsableRows(read: LedgerRead): void {
+/** SPEC §1: "no usable rows" is an input error (exit 3), not an empty report; its message in `lang`. */
+export function requireUsableRows(read: LedgerRead, lang: Lang = 'en'): void {
   if (read.invoices.length > 0 || read.stats.rejectedRows === 0) return;
   const first = read.rejected[0];
-  throw new InputError(`${read.file}: no usable rows: all ${read.stats.rejectedRows} row(s) were rejected${first ? `; first: ${formatDiagnostic(first)}` : ''} (dunning check for the list)`);
+  const text = `${read.file}: no usable rows: all ${read.stats.rejectedRows} row(s) were rejected${first ? `; first: ${formatDiagnostic(first)}` : ''} (dunning check for the list)`;
+  throw new InputError(translateQuoting(text, lang, first ? [first] : []));
+}
+
+/**
+ * The language of messages for commands without a ledger (history, trend, hold…): the client
+ * folder's config `lang` when it reads cleanly, else LANG. Never fails: a broken config is the
+ * business of the commands that use it.
+ */
+export async function messageLangOf(dir: string, ctx: RunContext): Promise<Lang> {
+  let config: Config | null = null;
+  try {
+    config = await loadConfig(null, dir);
+  } catch {
+    config = null;
+  }
+  const lang = config ? resolveLang(undefined, config, ctx.env) : langFromArgv([], ctx.env);
+  ctx.onLang?.(lang);
+  return lang;
 }
 
 export interface ItemsAsOf {

@@ -8,7 +8,8 @@ import { currencyExponent } from '../core/money.js';
 import { UsageError } from '../errors.js';
 import { acquireLock } from '../mail/lock.js';
 import { effectiveLetters, openJournal, type EffectiveLetter } from '../mail/journal.js';
-import type { RunContext } from './common.js';
+import { translate, warningPrefix, type Lang } from '../i18n/index.js';
+import { messageLangOf, type RunContext } from './common.js';
 
 interface HistoryFlags {
   dir?: string;
@@ -24,15 +25,27 @@ function matchesCustomer(l: EffectiveLetter, needle: string | undefined): boolea
   return l.record.customer.toLowerCase().includes(n) || l.record.customerKey.toLowerCase().includes(n);
 }
 
-export function historyTable(letters: readonly EffectiveLetter[], color: boolean): string {
+const HEAD = {
+  en: ['as of', 'customer', 'cur.', 'level', 'via', 'amount', 'to', 'state', 'key'],
+  es: ['al', 'cliente', 'mon.', 'nivel', 'vía', 'importe', 'para', 'estado', 'clave'],
+} as const;
+
+/** A letter's state as the table shows it: sent, failed, unknown… (enviada, fallida, desconocida…). */
+function stateText(state: string, lang: Lang): string {
+  return lang === 'es' ? (STATE_ES[state] ?? state) : state;
+}
+
+const STATE_ES: Readonly<Record<string, string>> = { sent: 'enviada', failed: 'fallida', deferred: 'diferida', unknown: 'desconocida', sending: 'enviándose' };
+
+export function historyTable(letters: readonly EffectiveLetter[], color: boolean, lang: Lang = 'en'): string {
   const table = new Table({
-    head: ['as of', 'customer', 'cur.', 'level', 'via', 'amount', 'to', 'state', 'key'],
+    head: [...HEAD[lang]],
     style: color ? { compact: true } : { head: [], border: [], compact: true },
     colAligns: ['left', 'left', 'left', 'right', 'left', 'right', 'left', 'left', 'left'],
   });
   for (const l of letters) {
     const r = l.record;
-    const state = l.resolution ? `${l.state} (resolved)` : l.state;
+    const state = l.resolution ? `${stateText(l.state, lang)} (${lang === 'es' ? 'resuelta' : 'resolved'})` : stateText(l.state, lang);
     table.push([r.asOf, r.customer, r.currency, String(r.level), r.channel ?? 'email', r.amount.toFixed(currencyExponent(r.currency)), r.to.join(', '), state, r.key]);
   }
   return `${table.toString()}\n`;
@@ -48,9 +61,11 @@ export function historyCommand(ctx: RunContext): Command {
     .option('--format <format>', 'table or json', 'table')
     .action(async (flags: HistoryFlags) => {
       const dir = resolve(flags.dir ?? '.');
+      const lang = await messageLangOf(dir, ctx);
+      const t = (text: string): string => translate(text, lang);
       if (flags.format !== 'table' && flags.format !== 'json') throw new UsageError(`--format ${flags.format}: use table or json`);
       const journal = await openJournal(dir);
-      for (const w of journal.warnings) ctx.stderr.write(`warning: ${w}\n`);
+      for (const w of journal.warnings) ctx.stderr.write(`${warningPrefix(lang)}${t(w)}\n`);
       const letters = effectiveLetters(journal);
       if (flags.resolve) {
         const [key, state] = flags.resolve;
@@ -66,7 +81,8 @@ export function historyCommand(ctx: RunContext): Command {
           await lock.release();
         }
         if (!ctx.global().quiet) {
-          ctx.stderr.write(`${key}: recorded as ${state}${letter.state !== 'unknown' ? ` (it was ${letter.state})` : ''}\n`);
+          const was = letter.state !== 'unknown' ? (lang === 'es' ? ` (antes: ${stateText(letter.state, lang)})` : ` (it was ${letter.state})`) : '';
+          ctx.stderr.write(`${key}: ${lang === 'es' ? `registrada como ${stateText(state, lang)}` : `recorded as ${state}`}${was}\n`);
         }
         return;
       }
@@ -76,13 +92,16 @@ export function historyCommand(ctx: RunContext): Command {
         return;
       }
       if (shown.length === 0) {
-        ctx.stdout.write(`No letters in ${journal.path}${flags.customer ? ` for "${flags.customer}"` : ''}.\n`);
+        const who = flags.customer ? (lang === 'es' ? ` para "${flags.customer}"` : ` for "${flags.customer}"`) : '';
+        ctx.stdout.write(`${lang === 'es' ? 'No hay cartas en' : 'No letters in'} ${journal.path}${who}.\n`);
         return;
       }
-      ctx.stdout.write(historyTable(shown, ctx.global().color && Boolean(ctx.stdout.isTTY)));
+      ctx.stdout.write(historyTable(shown, ctx.global().color && Boolean(ctx.stdout.isTTY), lang));
       const unknown = shown.filter((l) => l.state === 'unknown');
       if (unknown.length) {
-        ctx.stdout.write(`\n${unknown.length} letter(s) with unknown outcome: check with the customer or the mail server, then run\n  dunning history --dir ${flags.dir ?? '.'} --resolve KEY sent|failed\nor re-send them with \`dunning remind ... --send --resend-unknown\`.\n`);
+        ctx.stdout.write(lang === 'es'
+          ? `\n${unknown.length} carta(s) con resultado desconocido: confírmelo con el cliente o con el servidor de correo y luego ejecute\n  dunning history --dir ${flags.dir ?? '.'} --resolve CLAVE sent|failed\no reenvíelas con \`dunning remind ... --send --resend-unknown\`.\n`
+          : `\n${unknown.length} letter(s) with unknown outcome: check with the customer or the mail server, then run\n  dunning history --dir ${flags.dir ?? '.'} --resolve KEY sent|failed\nor re-send them with \`dunning remind ... --send --resend-unknown\`.\n`);
       }
     });
 }

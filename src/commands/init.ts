@@ -5,6 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
+import { langFromArgv } from '../i18n/index.js';
 import type { RunContext } from './common.js';
 
 interface InitFlags {
@@ -59,10 +60,18 @@ export function initCommand(ctx: RunContext): Command {
         await copyFile(from, to);
         written.push(relative(dir, to));
       }
+      // LANG decides: the config here is the template just copied (its "lang" is a default, not a choice yet).
+      const es = langFromArgv([], ctx.env) === 'es';
+      const example = join(relative(process.cwd(), dir) || '.', 'ledger-ejemplo.xlsx');
       const lines = [`dunning init ${dir}`];
-      if (written.length) lines.push(`  written: ${summarize(written)}`);
-      if (kept.length) lines.push(`  kept (already there; --force to overwrite): ${summarize(kept)}`);
-      lines.push('', 'Next: edit dunning.config.json, put your ledger in this folder, then', `  dunning aging ${join(relative(process.cwd(), dir) || '.', 'ledger-ejemplo.xlsx')}`, `  dunning remind ${join(relative(process.cwd(), dir) || '.', 'ledger-ejemplo.xlsx')}   (previews only; --send to email)`);
+      if (written.length) lines.push(`  ${es ? 'escritos' : 'written'}: ${summarize(written)}`);
+      if (kept.length) lines.push(`  ${es ? 'conservados (ya existían; --force para sobrescribir)' : 'kept (already there; --force to overwrite)'}: ${summarize(kept)}`);
+      lines.push(
+        '',
+        es ? 'Siguiente paso: edite dunning.config.json, ponga su cartera en esta carpeta y luego' : 'Next: edit dunning.config.json, put your ledger in this folder, then',
+        `  dunning aging ${example}`,
+        `  dunning remind ${example}   ${es ? '(sólo vista previa; --send para enviar por correo)' : '(previews only; --send to email)'}`,
+      );
       ctx.stdout.write(`${lines.join('\n')}\n`);
     });
 }

@@ -13,7 +13,7 @@ import { parseAmount } from '../ledger/values.js';
 import { openJournal, type JournalRecord } from '../mail/journal.js';
 import { acquireLock } from '../mail/lock.js';
 import { majorOf, type HoldRecord, type PromiseRecord } from '../mail/records.js';
-import { itemsAsOf, loadLedger, parseAsOf, parseBuckets, type RunContext } from './common.js';
+import { itemsAsOf, loadLedger, messageLangOf, parseAsOf, parseBuckets, type RunContext } from './common.js';
 
 interface PromiseFlags {
   until: string;
@@ -69,8 +69,11 @@ export function promiseCommand(ctx: RunContext): Command {
       let customerKey: string | null = null;
       let name = who;
       let balance: number | null = null;
+      // The ledger's config says the language when there is a ledger; else the client folder's.
+      let lang = flags.ledger ? 'en' : await messageLangOf(dir, ctx);
       if (flags.ledger) {
         const loaded = await loadLedger(flags.ledger, { map: [] }, ctx);
+        lang = loaded.lang;
         const report = ageLedger(itemsAsOf(loaded, asOf).items, { asOf, basis: 'due', bounds: parseBuckets(undefined, loaded.config), criticalDays: loaded.config.criticalDays });
         let entries = report.customers.filter((c) => designates(who, c));
         if (entries.length === 0) entries = report.customers.filter((c) => c.customer.toLowerCase().includes(who.toLowerCase()));
@@ -102,7 +105,11 @@ export function promiseCommand(ctx: RunContext): Command {
         until: isoOfDay(until), amount, balance, note: flags.note ?? null,
       };
       const path = await append(dir, record);
-      if (!ctx.global().quiet) ctx.stderr.write(`${name}: promise to pay${amount !== null ? ` ${amount} ${currency}` : ''} by ${isoOfDay(until)} recorded in ${path}; no letters until then\n`);
+      if (!ctx.global().quiet) {
+        ctx.stderr.write(lang === 'es'
+          ? `${name}: promesa de pago${amount !== null ? ` de ${amount} ${currency}` : ''} hasta el ${isoOfDay(until)} registrada en ${path}; no habrá cartas hasta entonces\n`
+          : `${name}: promise to pay${amount !== null ? ` ${amount} ${currency}` : ''} by ${isoOfDay(until)} recorded in ${path}; no letters until then\n`);
+      }
     });
 }
 
@@ -119,11 +126,16 @@ export function holdCommand(ctx: RunContext): Command {
       const asOf = parseAsOf(flags.asOf, ctx.today);
       const until = untilDay(flags.until, asOf);
       const dir = resolve(flags.dir ?? '.');
+      const lang = await messageLangOf(dir, ctx);
       const record: HoldRecord = {
         v: 1, type: 'hold', ts: new Date(ctx.clock()).toISOString(), asOf: isoOfDay(asOf),
         customer: flags.invoice ? null : target, invoice: flags.invoice ? target : null, until: isoOfDay(until), reason: flags.reason,
       };
       const path = await append(dir, record);
-      if (!ctx.global().quiet) ctx.stderr.write(`${flags.invoice ? `invoice ${target}` : target}: on hold until ${isoOfDay(until)} (${flags.reason}), recorded in ${path}\n`);
+      if (!ctx.global().quiet) {
+        ctx.stderr.write(lang === 'es'
+          ? `${flags.invoice ? `factura ${target}` : target}: en pausa hasta el ${isoOfDay(until)} (${flags.reason}), registrado en ${path}\n`
+          : `${flags.invoice ? `invoice ${target}` : target}: on hold until ${isoOfDay(until)} (${flags.reason}), recorded in ${path}\n`);
+      }
     });
 }

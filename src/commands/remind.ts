@@ -15,6 +15,7 @@ import { DEFAULT_LEVELS, parseBucketFilter, type LevelRule } from '../core/dunni
 import { currencyExponent, minorToMajor } from '../core/money.js';
 import type { Config } from '../config.js';
 import { InputError, SendError, UsageError } from '../errors.js';
+import { buildLetterContext } from '../letters/context.js';
 import { askedMinor, fileOf, localeFor, logoPathOf, prepareMessages, type ReadyMessage, type RunChannel } from '../letters/outbox.js';
 import { journalInvoices, planLetters, type Plan } from '../letters/plan.js';
 import { shippedTemplatesDir } from '../letters/render.js';
@@ -28,6 +29,7 @@ import { buildRawMessage, openSender, resolveSmtpSettings, type SendResult, type
 import { boxTable } from '../render/boxtable.js';
 import { formatAmount, printable } from '../render/format.js';
 import { writeFilesAtomic } from '../render/output.js';
+import { translate, warningPrefix, type Lang } from '../i18n/index.js';
 import { addLedgerOptions, itemsAsOf, loadLedger, parseAsOf, parseBuckets, requireUsableRows, type LedgerOptions, type RunContext } from './common.js';
 
 interface RemindFlags extends LedgerOptions {
@@ -70,7 +72,7 @@ async function writePdfs(dir: string, letters: readonly ReadyMessage[], logoPath
   const files = [];
   for (const l of letters) {
     if (!l.rendered) continue;
-    files.push({ path: fileOf(dir, l, 'pdf'), data: await renderLetterPdf({ context: l.context, letter: l.rendered, logoPath }) });
+    files.push({ path: fileOf(dir, l, 'pdf'), data: await renderLetterPdf({ context: buildLetterContext(l.letter), letter: l.rendered, logoPath }) });
     if (l.statement) files.push({ path: join(dir, `${l.fileBase}-statement.pdf`), data: l.statement });
   }
   await writeFilesAtomic(files, { fsyncEach: false });
@@ -96,32 +98,39 @@ async function writeCopies(dir: string, messages: readonly ReadyMessage[], durab
   }), { fsyncEach: durable });
 }
 
-const PLAN_HEAD = ['Customer', 'Cur.', 'Letter', 'Asked', 'Oldest', 'To', 'Status'] as const;
+const PLAN_HEAD = {
+  en: ['Customer', 'Cur.', 'Letter', 'Asked', 'Oldest', 'To', 'Status'],
+  es: ['Cliente', 'Mon.', 'Carta', 'A cobrar', 'Días', 'Para', 'Estado'],
+} as const;
 const PLAN_ALIGN = ['left', 'left', 'left', 'right', 'right', 'left', 'left'] as const;
 
-function planTable(plan: Plan, ready: readonly ReadyMessage[], status: (l: ReadyMessage) => string, locale: string, color: boolean): string {
+/** The plan: who gets which letter, the amount asked, and a status (written in English, shown in `lang`). */
+function planTable(plan: Plan, ready: readonly ReadyMessage[], status: (l: ReadyMessage) => string, locale: string, color: boolean, lang: Lang): string {
   const rows: string[][] = [];
+  // The letter column names the template (friendly, firm…: the file to edit), not translated.
+  const upcoming = lang === 'es' ? 'cortesía' : 'upcoming';
   for (const l of ready) {
     const c = l.entry.customer;
     rows.push([
       printable(c.customer),
       c.currency,
-      l.entry.level === null ? 'upcoming' : `${l.entry.level} ${l.entry.kind}`,
+      l.entry.level === null ? upcoming : `${l.entry.level} ${l.entry.kind}`,
       formatAmount(askedMinor(l.entry), c.currency, locale),
       l.entry.view.oldestDunnableDays === null ? '' : String(l.entry.view.oldestDunnableDays),
       l.recipients.join(', ') || '—',
-      printable(status(l)),
+      printable(translate(status(l), lang)),
     ]);
   }
-  for (const s of plan.skipped) rows.push([printable(s.customer.customer), s.customer.currency, '—', '', '', '', `skipped: ${s.reason}`]);
-  const plain = color ? null : boxTable(PLAN_HEAD, rows, PLAN_ALIGN);
+  for (const s of plan.skipped) rows.push([printable(s.customer.customer), s.customer.currency, '—', '', '', '', translate(`skipped: ${s.reason}`, lang)]);
+  const head = PLAN_HEAD[lang];
+  const plain = color ? null : boxTable(head, rows, PLAN_ALIGN);
   if (plain !== null) return `${plain}\n`;
   // cli-table3 lays a table out in time that grows faster than its rows (12,000 rows: 3.5 s):
   // long plans are printed as tables of 500 rows.
   const out: string[] = [];
   for (let i = 0; i === 0 || i < rows.length; i += 500) {
     const table = new Table({
-      head: [...PLAN_HEAD],
+      head: [...head],
       style: color ? { compact: true } : { head: [], border: [], compact: true },
       colAligns: [...PLAN_ALIGN],
     });
@@ -131,29 +140,43 @@ function planTable(plan: Plan, ready: readonly ReadyMessage[], status: (l: Ready
   return `${out.join('\n')}\n`;
 }
 
-function unknownText(n: number): string {
-  return `${n} customer(s) blocked by a letter whose outcome is UNKNOWN: resolve with \`dunning history --resolve KEY sent|failed\` or re-send with --resend-unknown`;
+function unknownText(n: number, lang: Lang): string {
+  return translate(`${n} customer(s) blocked by a letter whose outcome is UNKNOWN: resolve with \`dunning history --resolve KEY sent|failed\` or re-send with --resend-unknown`, lang);
 }
 
 function troubledCount(summary: DeliverySummary | null): number {
   return summary ? summary.deferred.length + summary.failed.length + summary.unknown.length + summary.notTried.length : 0;
 }
 
-function summaryText(summary: DeliverySummary, channel: RunChannel): string {
+/** "3 sent · 1 deferred (retried next run) · …": each part in `lang`. */
+function summaryText(summary: DeliverySummary, channel: RunChannel, lang: Lang): string {
   const parts = [`${summary.sent.length} ${channel === 'sms' ? 'written to the batch' : 'sent'}`];
   if (summary.deferred.length) parts.push(`${summary.deferred.length} deferred (retried next run)`);
   if (summary.failed.length) parts.push(`${summary.failed.length} failed (${channel === 'email' ? 'address refused' : 'refused'})`);
   if (summary.unknown.length) parts.push(`${summary.unknown.length} UNKNOWN (may have arrived; see dunning history)`);
-  if (summary.skipped.length) parts.push(`${summary.skipped.length} not sent again (${[...new Set(summary.skipped.map((s) => s.reason))].join(', ')})`);
+  if (summary.skipped.length) parts.push(`${summary.skipped.length} not sent again (${[...new Set(summary.skipped.map((s) => translate(s.reason, lang)))].join(', ')})`);
   if (summary.notTried.length) parts.push(`${summary.notTried.length} not tried (run stopped)`);
-  return parts.join(' · ');
+  return parts.map((p) => translate(p, lang)).join(' · ');
 }
 
+const WINDOW_WHY = {
+  en: { holiday: 'a public holiday', 'closed-day': 'no contact hours today', 'before-hours': 'before contact hours', 'after-hours': 'after contact hours', other: 'between contact hours' },
+  es: { holiday: 'un día festivo', 'closed-day': 'hoy no hay horario de contacto', 'before-hours': 'antes del horario de contacto', 'after-hours': 'después del horario de contacto', other: 'entre franjas del horario de contacto' },
+} as const;
+
+const WEEKDAY_ES: Readonly<Record<string, string>> = { mon: 'lun', tue: 'mar', wed: 'mié', thu: 'jue', fri: 'vie', sat: 'sáb', sun: 'dom' };
+
 /** "outside the contact window (Sunday 10:15 in America/Bogota); it opens 2026-03-02 07:00 America/Bogota". */
-function windowText(w: WindowDecision, timeZone: string): string {
-  const why = w.reason === 'holiday' ? 'a public holiday' : w.reason === 'closed-day' ? 'no contact hours today' : w.reason === 'before-hours' ? 'before contact hours' : w.reason === 'after-hours' ? 'after contact hours' : 'between contact hours';
+function windowText(w: WindowDecision, timeZone: string, lang: Lang): string {
+  const W = WINDOW_WHY[lang];
+  const why = w.reason === 'holiday' || w.reason === 'closed-day' || w.reason === 'before-hours' || w.reason === 'after-hours' ? W[w.reason] : W.other;
+  const next = w.nextOpen === null ? null : describeInstant(w.nextOpen, timeZone);
+  if (lang === 'es') {
+    const local = `${w.local.date} ${w.local.time} (${WEEKDAY_ES[w.local.weekday] ?? w.local.weekday}) en ${timeZone}`;
+    return `fuera del horario de contacto: ${why}, ${local}; ${next === null ? 'no abre en el próximo año (revise contactWindow)' : `abre ${next}`}`;
+  }
   const local = `${w.local.date} ${w.local.time} (${w.local.weekday}) in ${timeZone}`;
-  return `outside the contact window: ${why}, ${local}; ${w.nextOpen === null ? 'it does not open within a year (check contactWindow)' : `it opens ${describeInstant(w.nextOpen, timeZone)}`}`;
+  return `outside the contact window: ${why}, ${local}; ${next === null ? 'it does not open within a year (check contactWindow)' : `it opens ${next}`}`;
 }
 
 async function confirm(ctx: RunContext, question: string): Promise<boolean> {
@@ -201,9 +224,11 @@ export function remindCommand(ctx: RunContext): Command {
     const asOf = parseAsOf(flags.asOf, ctx.today);
     const loaded = await loadLedger(ledger, flags, ctx);
     const { config, clientDir, read, lang } = loaded;
+    const t = (text: string): string => translate(text, lang);
+    const warn = warningPrefix(lang);
     const asOfItems = itemsAsOf(loaded, asOf);
     const rejectedRows = read.stats.rejectedRows + asOfItems.rejected.length;
-    requireUsableRows(read);
+    requireUsableRows(read, lang);
     const bounds = parseBuckets(undefined, config);
     const filter = flags.bucket === undefined ? null : parseBucketFilter(flags.bucket, bounds);
     if (typeof filter === 'string') throw new UsageError(filter);
@@ -228,24 +253,24 @@ export function remindCommand(ctx: RunContext): Command {
         throw new InputError(`${read.file}: last modified ${age} days ago (maxLedgerAgeDays ${config.maxLedgerAgeDays}) — customers who paid since must not get a letter; export a fresh ledger or pass --allow-stale`);
       }
     }
-    if (!g.quiet && rejectedRows > 0) ctx.stderr.write(`warning: ${rejectedRows} row(s) rejected (dunning check ${ledger}${flags.payments ? ` --payments ${flags.payments}` : ''})\n`);
+    if (!g.quiet && rejectedRows > 0) ctx.stderr.write(`${warn}${t(`${rejectedRows} row(s) rejected (dunning check ${ledger}${flags.payments ? ` --payments ${flags.payments}` : ''})`)}\n`);
 
     // Outside the contact window a --send run stops here, before the lock and the plan: a cron
     // job every hour then costs nothing until the window opens.
     const contact = config.contact;
     const window = contact ? windowDecision(ctx.now, contact) : null;
-    if (window?.warning) ctx.stderr.write(`warning: ${window.warning}\n`);
+    if (window?.warning) ctx.stderr.write(`${warn}${t(window.warning)}\n`);
     if (flags.send && contact && window && !window.open) {
-      ctx.stderr.write(`Nothing sent: ${windowText(window, contact.timeZone)}.\n`);
+      ctx.stderr.write(`${lang === 'es' ? 'No se envió nada' : 'Nothing sent'}: ${windowText(window, contact.timeZone, lang)}.\n`);
       return;
     }
 
-    const lock = flags.send ? await acquireLock(clientDir, { onWarning: (m) => ctx.stderr.write(`warning: ${m}\n`) }) : null;
+    const lock = flags.send ? await acquireLock(clientDir, { onWarning: (m) => ctx.stderr.write(`${warn}${t(m)}\n`) }) : null;
     let sender: ChannelSender | null = null;
     let smtp: Sender | null = null;
     try {
       const journal = await openJournal(clientDir);
-      for (const w of journal.warnings) ctx.stderr.write(`warning: ${w}\n`);
+      for (const w of journal.warnings) ctx.stderr.write(`${warn}${t(w)}\n`);
       const report = ageLedger(asOfItems.items, { asOf, basis: 'due', bounds, criticalDays: config.criticalDays });
       const plan = planLetters(report, journal, {
         asOf, bounds, criticalDays: config.criticalDays, upcomingDays: config.upcomingDays, filter, customer: flags.customer ?? null,
@@ -259,11 +284,12 @@ export function remindCommand(ctx: RunContext): Command {
       const ready = await prepareMessages(plan, {
         channel, config, clientDir, asOf, bounds, templateDirs, levels: levelsOf(config), from, replyTo, bcc,
         records: journal.records, statement: Boolean(flags.statement) || config.attachStatement, now: ctx.now,
+        threads: ctx.env.DUNNING_THREADS === '1' ? 'off' : ctx.env.DUNNING_THREADS === '2' ? 'on' : 'auto',
       });
       const smsWarnings = ready.flatMap((m) => m.short?.warnings ?? []);
       if (smsWarnings.length && !g.quiet) {
-        for (const w of smsWarnings.slice(0, 5)) ctx.stderr.write(`warning: ${w}\n`);
-        if (smsWarnings.length > 5) ctx.stderr.write(`warning: … and ${smsWarnings.length - 5} more message(s) with more than one part\n`);
+        for (const w of smsWarnings.slice(0, 5)) ctx.stderr.write(`${warn}${t(w)}\n`);
+        if (smsWarnings.length > 5) ctx.stderr.write(`${warn}${t(`… and ${smsWarnings.length - 5} more message(s) with more than one part`)}\n`);
       }
       const outDir = resolve(flags.out ?? join(clientDir, 'reminders', isoOfDay(asOf)));
       const locale = localeFor(lang, config);
@@ -274,7 +300,7 @@ export function remindCommand(ctx: RunContext): Command {
       const heldBack = new Map<ReadyMessage, ContactDecision>((gate?.blocked ?? []).map((b) => [b.item, b.decision]));
       const waiting = (m: ReadyMessage): string | null => {
         const d = heldBack.get(m);
-        return d && contact ? `waiting: ${describeBlock(d, contact.timeZone)}` : null;
+        return d && contact ? `waiting: ${describeBlock(d, contact.timeZone, lang)}` : null;
       };
 
       if (!flags.send) {
@@ -282,10 +308,13 @@ export function remindCommand(ctx: RunContext): Command {
         if (channel === 'sms') await writeFilesAtomic([{ path: join(outDir, 'sms-preview.csv'), data: smsBatchCsv(reachable.map((m) => ({ phone: m.phone!, message: m.short!.text, customer: m.entry.customer.customer, key: m.entry.key }))) }], { fsyncEach: false });
         if (flags.pdf) await writePdfs(outDir, ready, logoPathOf(config, clientDir));
         const what = channel === 'email' ? 'letter' : 'message';
-        ctx.stdout.write(planTable(plan, ready, (l) => l.unreachable ? `preview (${l.unreachable})` : (waiting(l) ?? `preview ${l.fileBase}.${channel === 'email' ? 'eml' : channel === 'webhook' ? 'json' : 'txt'}`), locale, color));
-        if (!g.quiet) ctx.stderr.write(`${ready.length} ${what}(s) previewed in ${outDir}${channel === 'sms' ? ' (batch: sms-preview.csv)' : ''}; nothing was sent (add --send to send them).${plan.otherBuckets ? ` ${plan.otherBuckets} customer(s) with overdue invoices are in other buckets.` : ''}\n`);
-        if (contact && window && !window.open) ctx.stderr.write(`note: ${windowText(window, contact.timeZone)}; --send now would send nothing.\n`);
-        if (blocked.length) ctx.stderr.write(`warning: ${unknownText(blocked.length)}\n`);
+        ctx.stdout.write(planTable(plan, ready, (l) => l.unreachable ? `preview (${l.unreachable})` : (waiting(l) ?? `preview ${l.fileBase}.${channel === 'email' ? 'eml' : channel === 'webhook' ? 'json' : 'txt'}`), locale, color, lang));
+        if (!g.quiet) {
+          const others = plan.otherBuckets ? ` ${t(`${plan.otherBuckets} customer(s) with overdue invoices are in other buckets.`)}` : '';
+          ctx.stderr.write(`${t(`${ready.length} ${what}(s) previewed in ${outDir}${channel === 'sms' ? ' (batch: sms-preview.csv)' : ''}; nothing was sent (add --send to send them).`)}${others}\n`);
+        }
+        if (contact && window && !window.open) ctx.stderr.write(lang === 'es' ? `nota: ${windowText(window, contact.timeZone, lang)}; --send ahora no enviaría nada.\n` : `note: ${windowText(window, contact.timeZone, lang)}; --send now would send nothing.\n`);
+        if (blocked.length) ctx.stderr.write(`${warn}${unknownText(blocked.length, lang)}\n`);
         return;
       }
 
@@ -294,10 +323,10 @@ export function remindCommand(ctx: RunContext): Command {
       const unreachable = ready.filter((l) => l.unreachable !== null);
       const statusBefore = (l: ReadyMessage): string => (l.unreachable ? `skipped: ${l.unreachable}` : (waiting(l) ?? 'to send'));
       if (!flags.yes) {
-        ctx.stdout.write(planTable(plan, ready, statusBefore, locale, color));
+        ctx.stdout.write(planTable(plan, ready, statusBefore, locale, color, lang));
         const target = channel === 'email' ? `from ${from.address}` : channel === 'webhook' ? `to ${webhookSettings!.origin}` : 'to an SMS batch file';
-        if (!(await confirm(ctx, `Send ${sendable.length} ${channel === 'email' ? 'letter' : 'message'}(s) ${target}? [y/N] `))) {
-          ctx.stderr.write('Nothing sent.\n');
+        if (!(await confirm(ctx, t(`Send ${sendable.length} ${channel === 'email' ? 'letter' : 'message'}(s) ${target}? [y/N] `)))) {
+          ctx.stderr.write(`${t('Nothing sent.')}\n`);
           return;
         }
       }
@@ -322,7 +351,7 @@ export function remindCommand(ctx: RunContext): Command {
         } else if (channel === 'webhook') {
           const { openWebhookSender } = await import('../mail/webhook.js');
           sender = openWebhookSender(webhookSettings!, {
-            onRetry: g.quiet ? undefined : (r) => ctx.stderr.write(`retrying ${r.key} in ${Math.round(r.waitMs / 1000)} s (attempt ${r.attempt}: ${r.reason})\n`),
+            onRetry: g.quiet ? undefined : (r) => ctx.stderr.write(`${t(`retrying ${r.key} in ${Math.round(r.waitMs / 1000)} s (attempt ${r.attempt}: ${r.reason})`)}\n`),
           });
         } else {
           await mkdir(outDir, { recursive: true });
@@ -334,7 +363,7 @@ export function remindCommand(ctx: RunContext): Command {
       const summary = sender
         ? await deliverAll(planned, {
             journal, sender, resendUnknown: Boolean(flags.resendUnknown), now: () => new Date(ctx.clock()),
-            onProgress: progress ? (p) => ctx.stderr.write(`\r[${p.index}/${p.total}] ${p.outcome.padEnd(9)} ${p.customer.slice(0, 40).padEnd(40)}`) : undefined,
+            onProgress: progress ? (p) => ctx.stderr.write(`\r[${p.index}/${p.total}] ${t(p.outcome).padEnd(lang === 'es' ? 12 : 9)} ${p.customer.slice(0, 40).padEnd(40)}`) : undefined,
           })
         : null;
       if (progress && summary) ctx.stderr.write('\n');
@@ -350,23 +379,28 @@ export function remindCommand(ctx: RunContext): Command {
       }
       for (const s of summary?.skipped ?? []) outcome.set(s.key, `not sent again: ${s.reason}`);
       for (const p of summary?.notTried ?? []) outcome.set(p.key, 'not tried (run stopped)');
-      ctx.stdout.write(planTable(plan, ready, (l) => (l.unreachable ? `skipped: ${l.unreachable}` : (waiting(l) ?? outcome.get(l.entry.key) ?? '')), locale, color));
-      const text = `${summary ? summaryText(summary, channel) : '0 sent'}${blocked.length ? ` · ${unknownText(blocked.length)}` : ''}`;
+      ctx.stdout.write(planTable(plan, ready, (l) => (l.unreachable ? `skipped: ${l.unreachable}` : (waiting(l) ?? outcome.get(l.entry.key) ?? '')), locale, color, lang));
+      const text = `${summary ? summaryText(summary, channel, lang) : t('0 sent')}${blocked.length ? ` · ${unknownText(blocked.length, lang)}` : ''}`;
       if (!g.quiet || troubledCount(summary) > 0 || blocked.length > 0) {
         const extra = [
           unreachable.length ? `${unreachable.length} skipped (${channel === 'email' ? 'no valid address' : channel === 'sms' ? 'no valid phone' : 'no phone or address'})` : '',
           heldBack.size ? `${heldBack.size} held back by the contact limits` : '',
-        ].filter(Boolean).map((x) => ` · ${x}`).join('');
-        const where = channel === 'sms' && sentKeys.size ? `Batch for the gateway: ${batchPath}` : `Copies of what was sent in ${outDir}`;
+        ].filter(Boolean).map((x) => ` · ${t(x)}`).join('');
+        const where = t(channel === 'sms' && sentKeys.size ? `Batch for the gateway: ${batchPath}` : `Copies of what was sent in ${outDir}`);
         ctx.stderr.write(`${text}${extra}. ${where}\n`);
       }
       if (summary?.stopped?.error) throw summary.stopped.error;
       const troubled = blocked.length + troubledCount(summary);
       if (troubled > 0) {
         if (config.notify && (smtp || config.from)) {
-          await notify(smtp, { clientDir, config, env: ctx.env, insecure: Boolean(flags.insecureSmtp) }, config.notify, from, `dunning: ${troubled} message(s) need attention (${read.file}, ${isoOfDay(asOf)})`, `${text}\n\nClient folder: ${clientDir}\nRun \`dunning history --dir ${clientDir}\` for details.\n`, ctx);
+          const subject = `dunning: ${t(`${troubled} message(s) need attention (${read.file}, ${isoOfDay(asOf)})`)}`;
+          const body = lang === 'es'
+            ? `${text}\n\nCarpeta del cliente: ${clientDir}\nEjecute \`dunning history --dir ${clientDir}\` para ver el detalle.\n`
+            : `${text}\n\nClient folder: ${clientDir}\nRun \`dunning history --dir ${clientDir}\` for details.\n`;
+          await notify(smtp, { clientDir, config, env: ctx.env, insecure: Boolean(flags.insecureSmtp) }, config.notify, from, subject, body, ctx, lang);
         }
-        throw new SendError(`${troubled} ${channel === 'email' ? 'letter' : 'message'}(s) not delivered: ${text}`);
+        // `text` is already in `lang`: the pattern only translates the head.
+        throw new SendError(t(`${troubled} ${channel === 'email' ? 'letter' : 'message'}(s) not delivered: ${text}`));
       }
     } finally {
       await sender?.close();
@@ -378,17 +412,18 @@ export function remindCommand(ctx: RunContext): Command {
 /** The `notify` summary after a cron run with problems: best effort, by email, never journaled. */
 async function notify(
   open: Sender | null, smtpInput: { clientDir: string; config: Config; env: NodeJS.ProcessEnv; insecure: boolean },
-  to: string, from: Mailbox, subject: string, text: string, ctx: RunContext,
+  to: string, from: Mailbox, subject: string, text: string, ctx: RunContext, lang: Lang,
 ): Promise<void> {
+  const notDelivered = (why: string): string => translate(`the notify summary to ${address.address} was not delivered (${why})`, lang);
   const address = parseMailbox(to, 'notify');
   let own: Sender | null = null;
   try {
     const sender = open ?? (own = await openSender(await resolveSmtpSettings({ dir: smtpInput.clientDir, config: smtpInput.config.smtp, env: smtpInput.env, insecure: smtpInput.insecure })));
     const raw = await buildRawMessage({ from, to: [address], subject, text, html: `<pre>${text.replace(/[&<>]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[ch]!)}</pre>`, messageId: `<notify-${Date.now()}@${from.address.split('@')[1]}>`, date: new Date() });
     const r = await sender.send({ from: from.address, to: [address.address], cc: [], bcc: [], raw });
-    if (r.state !== 'sent') ctx.stderr.write(`warning: the notify summary to ${address.address} was not delivered (${r.state})\n`);
+    if (r.state !== 'sent') ctx.stderr.write(`${warningPrefix(lang)}${notDelivered(translate(r.state, lang))}\n`);
   } catch (err) {
-    ctx.stderr.write(`warning: the notify summary to ${address.address} was not delivered (${(err as Error).message})\n`);
+    ctx.stderr.write(`${warningPrefix(lang)}${notDelivered((err as Error).message)}\n`);
   } finally {
     await own?.close();
   }

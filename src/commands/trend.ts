@@ -7,7 +7,9 @@ import { currencyExponent } from '../core/money.js';
 import { UsageError } from '../errors.js';
 import { formatAmount, formatPercent } from '../render/format.js';
 import { loadSnapshots, snapshotsDirOf, trendRows, type TrendRow } from '../snapshots.js';
-import type { RunContext } from './common.js';
+import { labelsFor } from '../render/labels.js';
+import type { Lang } from '../i18n/index.js';
+import { messageLangOf, type RunContext } from './common.js';
 
 interface TrendFlags {
   dir?: string;
@@ -21,10 +23,17 @@ function minorOf(major: number, currency: string): number {
   return Math.round(major * 10 ** currencyExponent(currency));
 }
 
-function table(rows: readonly TrendRow[], currency: string, locale: string, color: boolean): string {
+const HEAD = {
+  en: { asOf: 'as of', balance: 'balance', change: 'Δ balance', critical: 'critical', atRisk: 'at risk' },
+  es: { asOf: 'al', balance: 'saldo', change: 'Δ saldo', critical: 'crítico', atRisk: 'en riesgo' },
+} as const;
+
+function table(rows: readonly TrendRow[], currency: string, locale: string, color: boolean, lang: Lang): string {
   const buckets = Object.keys(rows[0]!.buckets);
+  const h = HEAD[lang];
+  const bucketHead = (b: string): string => (b === 'current' && lang === 'es' ? labelsFor(lang).current.toLowerCase() : b);
   const t = new Table({
-    head: ['as of', ...buckets, 'balance', 'Δ balance', 'critical', 'at risk', 'DSO'],
+    head: [h.asOf, ...buckets.map(bucketHead), h.balance, h.change, h.critical, h.atRisk, 'DSO'],
     style: color ? { compact: true } : { head: [], border: [], compact: true },
     colAligns: ['left', ...buckets.map(() => 'right' as const), 'right', 'right', 'right', 'right', 'right'],
   });
@@ -54,6 +63,7 @@ export function trendCommand(ctx: RunContext): Command {
     .option('--locale <locale>', 'number format of the table (default en-US)')
     .action(async (flags: TrendFlags) => {
       const dir = resolve(flags.dir ?? '.');
+      const lang = await messageLangOf(dir, ctx);
       const snapshots = await loadSnapshots(dir);
       let rows = trendRows(snapshots);
       if (flags.currency) rows = rows.filter((r) => r.currency === flags.currency!.toUpperCase());
@@ -65,6 +75,6 @@ export function trendCommand(ctx: RunContext): Command {
         throw new UsageError(`no snapshots in ${snapshotsDirOf(dir)}: save one with \`dunning aging LEDGER --snapshot\` (e.g. weekly from cron)`);
       }
       const currencies = [...new Set(rows.map((r) => r.currency))];
-      for (const c of currencies) ctx.stdout.write(table(rows.filter((r) => r.currency === c), c, flags.locale ?? 'en-US', ctx.global().color && Boolean(ctx.stdout.isTTY)));
+      for (const c of currencies) ctx.stdout.write(table(rows.filter((r) => r.currency === c), c, flags.locale ?? 'en-US', ctx.global().color && Boolean(ctx.stdout.isTTY), lang));
     });
 }

@@ -53,6 +53,11 @@ export function ymdOfDay(day: Day): { year: number; month: number; day: number }
   return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day: doy - Math.floor((153 * mp + 2) / 5) + 1 };
 }
 
+/** The first day of the day's month (2024-02-29 → 2024-02-01). */
+export function monthStart(day: Day): Day {
+  return day - ymdOfDay(day).day + 1;
+}
+
 /** Day → "2024-02-29". */
 export function isoOfDay(day: Day): string {
   const { year, month, day: dd } = ymdOfDay(day);

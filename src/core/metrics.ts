@@ -12,7 +12,7 @@
 //   / (beginning receivables + credit sales − ending current receivables) × 100.
 //   Needs paid dates: without them the receivables at the start of the period are unknown.
 import { ageLedger, type AgingReport } from './aging.js';
-import { dayFromYmd, ymdOfDay, type Day } from './dates.js';
+import { monthStart, type Day } from './dates.js';
 import { openAsOf, type Invoice } from './ledger.js';
 import type { Minor } from './money.js';
 
@@ -36,11 +36,6 @@ export interface MetricsOptions {
   readonly hasPaidDates: boolean;
   /** How many months DSO may count back at most. */
   readonly maxMonths?: number;
-}
-
-function monthStart(day: Day): Day {
-  const { year, month } = ymdOfDay(day);
-  return dayFromYmd(year, month, 1)!;
 }
 
 /**

@@ -27,7 +27,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { bucketIndex, bucketLabels, compareCustomers, currencyTotals, type AgedItem, type AgingOptions, type AgingReport, type CustomerAging } from '../core/aging.js';
-import type { Day } from '../core/dates.js';
+import { monthStart, type Day } from '../core/dates.js';
 import { openAsOf, type Invoice } from '../core/ledger.js';
 import { collectionEffectiveness, countbackDso, weightedDaysLate, type CurrencyMetrics } from '../core/metrics.js';
 import { InputError } from '../errors.js';
@@ -473,7 +473,7 @@ function buildReport(rd: FastReader, opts: FastAgingOptions, hasPaidDates: boole
         if (invDay !== null && invDay <= opts.asOf && amount > 0) {
           let m = sales.get(cur);
           if (!m) sales.set(cur, (m = new Map()));
-          const start = monthStartOf(invDay);
+          const start = monthStart(invDay);
           m.set(start, (m.get(start) ?? 0) + amount);
         }
         const atStart = openAsOf(scratch as Invoice, periodStart);
@@ -604,19 +604,6 @@ function buildReport(rd: FastReader, opts: FastAgingOptions, hasPaidDates: boole
     metrics,
     ...(hasPaidDates ? { daysLate } : {}),
   };
-}
-
-/** The first day of the day's month (core/metrics.ts monthStart), by integer arithmetic. */
-function monthStartOf(day: Day): Day {
-  // Howard Hinnant's civil_from_days, for the day of the month.
-  const z = day + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  return day - d + 1;
 }
 
 /** readLedger's warnings after the rows, in its order. */

@@ -394,17 +394,53 @@ function groupColumnOf(name: string, headers: readonly string[], choices: readon
   return i;
 }
 
-/** The grouping key: the customer id unless generic (SPEC §2), else the normalized name. */
+/**
+ * The grouping key: the customer id unless generic (SPEC §2) or only punctuation ("-", "/": an
+ * export's way of saying "none"), else the normalized name.
+ */
 export function customerKeyOf(name: string, customerId: string | null): string {
-  const id = customerId ? normalizeId(customerId) : null;
-  const generic = id !== null && (GENERIC_IDS.has(id) || /^CONSUMIDOR ?FINAL$/i.test(customerId ?? ''));
-  return id !== null && !generic ? `id:${id}` : `name:${normalizeName(name || customerId || '')}`;
+  return (customerId ? idKeyOf(customerId) : null) ?? `name:${normalizeName(name || customerId || '')}`;
+}
+
+/** "id:…" for a customer id that identifies one customer, null for a generic or empty one. */
+function idKeyOf(customerId: string): string | null {
+  const id = normalizeId(customerId);
+  if (id === '' || GENERIC_IDS.has(id) || /^CONSUMIDOR ?FINAL$/i.test(customerId)) return null;
+  return `id:${id}`;
+}
+
+/**
+ * customerKeyOf with its answers kept: a ledger repeats each customer's name and id on every
+ * row, and normalizing them again each time was a sixth of the general reader's time.
+ */
+class CustomerKeys {
+  private readonly byName = new Map<string, string>();
+  private readonly byId = new Map<string, string | null>();
+
+  of(name: string, customerId: string | null): string {
+    if (customerId) {
+      let k = this.byId.get(customerId);
+      if (k === undefined) {
+        k = idKeyOf(customerId);
+        this.byId.set(customerId, k);
+      }
+      if (k !== null) return k;
+    }
+    const text = name || customerId || '';
+    let k = this.byName.get(text);
+    if (k === undefined) {
+      k = `name:${normalizeName(text)}`;
+      this.byName.set(text, k);
+    }
+    return k;
+  }
 }
 
 /** Turns settled row fields into items; rows that cannot be settled become diagnostics. */
 function toInvoices(reader: RowReader, order: DateOrder | null, opts: ReadOptions): Invoice[] {
   const out: Invoice[] = [];
   const src = reader.source;
+  const keys = new CustomerKeys();
   for (const r of reader.rows) {
     const invoiceDate = reader.pick(r.invoiceDate, order);
     const paidDate = reader.pick(r.paidDate, order);
@@ -421,7 +457,7 @@ function toInvoices(reader: RowReader, order: DateOrder | null, opts: ReadOption
     if (invoiceDate !== null && dueDate < invoiceDate && open >= 0) {
       reader.warn('due-before-invoice', r.row, `due date ${isoOfDay(dueDate)} is before the invoice date ${isoOfDay(invoiceDate)}`);
     }
-    const customerKey = customerKeyOf(r.customer, r.customerId);
+    const customerKey = keys.of(r.customer, r.customerId);
     if (open < 0 || amount < 0) reader.stats.credits++;
     out.push({
       customerKey,
@@ -457,17 +493,24 @@ function toInvoices(reader: RowReader, order: DateOrder | null, opts: ReadOption
  * anything else → every row of the group rejected as a conflicting duplicate.
  */
 function resolveDuplicates(items: Invoice[], reader: RowReader): Invoice[] {
-  const groups = new Map<string, Invoice[]>();
+  // Most invoices have one row: they get no array of their own.
+  const firsts = new Map<string, Invoice>();
+  const repeated = new Map<string, Invoice[]>();
   for (const it of items) {
     const k = `${it.customerKey}\u0000${it.invoice}`;
-    const g = groups.get(k);
-    if (g) g.push(it);
-    else groups.set(k, [it]);
+    const first = firsts.get(k);
+    if (first === undefined) firsts.set(k, it);
+    else {
+      const g = repeated.get(k);
+      if (g) g.push(it);
+      else repeated.set(k, [first, it]);
+    }
   }
   const out: Invoice[] = [];
-  for (const group of groups.values()) {
-    if (group.length === 1) {
-      out.push(group[0]!);
+  for (const [k, first] of firsts) {
+    const group = repeated.get(k);
+    if (group === undefined) {
+      out.push(first);
       continue;
     }
     const byDue = new Map<number, Invoice[]>();
@@ -532,10 +575,14 @@ export async function readLedger(path: string, opts: ReadOptions): Promise<Ledge
   const missingEmail = new Set<string>();
   const withEmail = new Set<string>();
   for (const it of invoices) (it.email ? withEmail : missingEmail).add(it.customerKey);
-  const noEmail = [...missingEmail].filter((k) => !withEmail.has(k));
-  if (reader.col.email && noEmail.length) {
-    const names = invoices.filter((i) => noEmail.includes(i.customerKey)).map((i) => i.customer);
-    reader.warn('missing-email', null, `${noEmail.length} customer(s) have no email address: ${[...new Set(names)].slice(0, 5).join(', ')}${noEmail.length > 5 ? ', …' : ''}`);
+  const noEmail = new Set([...missingEmail].filter((k) => !withEmail.has(k)));
+  if (reader.col.email && noEmail.size) {
+    const names = new Set<string>();
+    for (const i of invoices) {
+      if (names.size === 5) break;
+      if (noEmail.has(i.customerKey)) names.add(i.customer);
+    }
+    reader.warn('missing-email', null, `${noEmail.size} customer(s) have no email address: ${[...names].join(', ')}${noEmail.size > 5 ? ', …' : ''}`);
   }
   if (invoices.length === 0 && reader.rejected.length === 0 && reader.stats.notReceivable === 0) {
     throw new InputError(`${where}: no invoice rows below the header (row ${headerRow.row})`);

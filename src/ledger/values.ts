@@ -124,6 +124,30 @@ function year4(y: string): number {
   return y.length === 2 ? 2000 + Number(y) : Number(y);
 }
 
+/** `a/b/y`: day first, month first, or ambiguous when both are valid and differ. */
+function dayOrMonthFirst(a: number, b: number, y: number, order: DateOrder | null): DateParse {
+  const dmy = dayFromYmd(y, b, a);
+  const mdy = dayFromYmd(y, a, b);
+  if (order === 'dmy') return okDay(dmy);
+  if (order === 'mdy') return okDay(mdy);
+  if (dmy === null && mdy === null) return { kind: 'error', reason: 'is not a valid date' };
+  if (dmy === null) return okDay(mdy, 'mdy');
+  if (mdy === null) return okDay(dmy, 'dmy');
+  if (dmy === mdy) return okDay(dmy);
+  return { kind: 'ambiguous', dmy, mdy };
+}
+
+/** The number written by `n` ASCII digits from `at`, or -1 when one of them is not a digit. */
+function digitsAt(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
 function okDay(day: Day | null, proves: 'dmy' | 'mdy' | null = null): DateParse {
   return day === null ? { kind: 'error', reason: 'is not a valid date' } : { kind: 'ok', day, proves };
 }
@@ -135,6 +159,22 @@ function okDay(day: Day | null, proves: 'dmy' | 'mdy' | null = null): DateParse 
  * come back ambiguous unless `order` says which.
  */
 export function parseDate(raw: string, order: DateOrder | null = null): DateParse {
+  // The common cells, "2024-01-28" and "28/01/2024", without the regular expressions below (same
+  // results: the tests compare both ways).
+  if (raw.length === 10) {
+    const c2 = raw.charCodeAt(2);
+    if (raw.charCodeAt(4) === 45 && raw.charCodeAt(7) === 45) {
+      const y = digitsAt(raw, 0, 4);
+      const m = digitsAt(raw, 5, 2);
+      const d = digitsAt(raw, 8, 2);
+      if (y >= 0 && m >= 0 && d >= 0) return okDay(dayFromYmd(y, m, d));
+    } else if ((c2 === 47 || c2 === 46 || c2 === 45) && raw.charCodeAt(5) === c2) {
+      const a = digitsAt(raw, 0, 2);
+      const b = digitsAt(raw, 3, 2);
+      const y = digitsAt(raw, 6, 4);
+      if (a >= 0 && b >= 0 && y >= 0) return dayOrMonthFirst(a, b, y, order);
+    }
+  }
   const s = raw.replace(SPACES, ' ').trim();
   if (s === '') return { kind: 'error', reason: 'is empty' };
   let m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(s);
@@ -142,20 +182,7 @@ export function parseDate(raw: string, order: DateOrder | null = null): DatePars
   m = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (m) return okDay(dayFromYmd(Number(m[1]), Number(m[2]), Number(m[3])));
   m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[ap]\.? ?m\.?)?)?$/i.exec(s);
-  if (m) {
-    const a = Number(m[1]);
-    const b = Number(m[2]);
-    const y = year4(m[3]!);
-    const dmy = dayFromYmd(y, b, a);
-    const mdy = dayFromYmd(y, a, b);
-    if (order === 'dmy') return okDay(dmy);
-    if (order === 'mdy') return okDay(mdy);
-    if (dmy === null && mdy === null) return { kind: 'error', reason: 'is not a valid date' };
-    if (dmy === null) return okDay(mdy, 'mdy');
-    if (mdy === null) return okDay(dmy, 'dmy');
-    if (dmy === mdy) return okDay(dmy);
-    return { kind: 'ambiguous', dmy, mdy };
-  }
+  if (m) return dayOrMonthFirst(Number(m[1]), Number(m[2]), year4(m[3]!), order);
   const f = fold(s).replace(/,/g, ' ').replace(/\s+/g, ' ');
   // 28-ene-2024, 28 ene 2024, 28 de enero de 2024, 28. Januar 2024
   m = /^(\d{1,2})\.?(?:[ -]de)?[ -]([a-z]+)\.?(?:[ -]de)?[ -](\d{4}|\d{2})$/.exec(f);

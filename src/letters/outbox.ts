@@ -11,10 +11,12 @@ import type { Config } from '../config.js';
 import type { Mailbox } from '../mail/address.js';
 import { parseAddressList } from '../mail/address.js';
 import { messageIdFor, type Journal } from '../mail/journal.js';
-import { buildRawMessage, type MessageAttachment } from '../mail/smtp.js';
-import { buildLetterContext, LETTER_KINDS, type LetterContext, type LetterItemInput, type LetterKind } from './context.js';
+import type { MessageAttachment } from '../mail/smtp.js';
+import { buildLetterContext, LETTER_KINDS, type LetterInput, type LetterItemInput, type LetterKind } from './context.js';
+import type { EmailJob } from './emailjob.js';
+import { renderEmails, type RenderThreads } from './parallel.js';
 import type { Plan, PlannedEntry } from './plan.js';
-import { loadTemplates, renderLetter, type LetterTemplates, type RenderedLetter } from './render.js';
+import type { RenderedLetter } from './render.js';
 import { loadSmsTemplates, renderSms, smsBatchLine, toE164, type RenderedSms, type SmsTemplates } from './sms.js';
 
 export type RunChannel = 'email' | 'sms' | 'webhook';
@@ -26,7 +28,8 @@ export interface ReadyMessage {
   /** Appended to the journal once the letter was sent: the level's fee, charged once (email only). */
   readonly feeRecord: FeeRecordDraft | null;
   /** The letter's variables (also the short message's). */
-  readonly context: LetterContext;
+  /** The letter's data (context.ts LetterInput): a printable copy (--pdf) builds its context from it. */
+  readonly letter: LetterInput;
   /** The email letter (subject, text, html); null for short messages. */
   readonly rendered: RenderedLetter | null;
   /** The short message (sms, webhook); null for email. */
@@ -63,6 +66,8 @@ export interface OutboxSettings {
   readonly statement: boolean;
   /** The run's instant (the Date header). */
   readonly now: number;
+  /** Rendering email letters on two threads (parallel.ts); default 'auto'. */
+  readonly threads?: RenderThreads;
 }
 
 export function kindFor(entry: PlannedEntry, levels: readonly LevelRule[]): LetterKind {
@@ -108,10 +113,10 @@ function chargesFor(entry: PlannedEntry, config: Config, asOf: Day, records: Jou
   });
 }
 
-function contextOf(entry: PlannedEntry, s: OutboxSettings, charges: LetterCharges | null): LetterContext {
+function letterInputOf(entry: PlannedEntry, s: OutboxSettings, charges: LetterCharges | null): LetterInput {
   const c = entry.customer;
   const { config } = s;
-  return buildLetterContext({
+  return {
     charges,
     kind: kindFor(entry, s.levels),
     level: entry.level,
@@ -128,7 +133,7 @@ function contextOf(entry: PlannedEntry, s: OutboxSettings, charges: LetterCharge
     paymentInstructions: config.paymentInstructions,
     paymentUrl: config.paymentUrl,
     sender: { name: s.from.name || null, email: s.from.address },
-  });
+  };
 }
 
 /** The statement of account of one customer as a PDF attachment named in the letter's language. */
@@ -151,9 +156,64 @@ async function statementOf(entry: PlannedEntry, s: OutboxSettings): Promise<{ pd
   return { pdf, attachment: { filename: name, content: pdf, contentType: 'application/pdf' } };
 }
 
+/** A message's file name, Message-ID and phone number (E.164), from its place in the run. */
+function namesOf(entry: PlannedEntry, n: number, s: OutboxSettings): { fileBase: string; messageId: string; phone: string | null } {
+  const c = entry.customer;
+  return {
+    fileBase: `${String(n).padStart(3, '0')}-${slug(c.customer)}-${c.currency}${entry.level ? `-L${entry.level}` : '-upcoming'}`,
+    messageId: messageIdFor(entry.key, s.from.address),
+    phone: c.phone ? toE164(c.phone, localeFor(entry.lang, s.config)) : null,
+  };
+}
+
+/**
+ * The email letters: each one's data and envelope here (charges need the journal), the rendering
+ * — context, templates, MIME, most of the time of a long run — on one or two threads (parallel.ts).
+ */
+async function prepareEmails(plan: Plan, s: OutboxSettings): Promise<ReadyMessage[]> {
+  const { config } = s;
+  const pending: Omit<ReadyMessage, 'rendered' | 'raw'>[] = [];
+  const jobs: EmailJob[] = [];
+  let n = 0;
+  for (const entry of plan.letters) {
+    const c = entry.customer;
+    n += 1;
+    const { fileBase, messageId, phone } = namesOf(entry, n, s);
+    const charges = chargesFor(entry, config, s.asOf, s.records);
+    const cc = config.ccSalesRep && c.salesRep ? parseAddressList(c.salesRep).valid : [];
+    const statement = s.statement ? await statementOf(entry, s) : null;
+    const letter = letterInputOf(entry, s, charges);
+    jobs.push({
+      lang: entry.lang,
+      template: entry.kind,
+      input: letter,
+      mail: {
+        from: s.from,
+        to: entry.to.length ? entry.to.map((address) => ({ name: c.contact ?? c.customer, address })) : [{ name: c.customer, address: 'no-address@dunning.invalid' }],
+        cc,
+        bcc: s.bcc,
+        replyTo: s.replyTo,
+        messageId,
+        date: new Date(s.now),
+        headers: { 'X-Dunning-Key': entry.key, 'X-Dunning-Level': String(entry.level ?? 'upcoming') },
+        ...(statement ? { attachments: [statement.attachment] } : {}),
+      },
+    });
+    const unreachable = entry.to.length ? null : `no valid address${entry.invalidAddresses.length ? ` (${entry.invalidAddresses.join(', ')})` : ''}`;
+    pending.push({
+      entry, channel: 'email', letter, feeRecord: charges?.feeRecord ?? null, short: null, phone,
+      recipients: entry.to, unreachable, messageId, statement: statement?.pdf ?? null, fileBase, cc, bcc: s.bcc,
+    });
+  }
+  // Statements are attached as PDF bytes: those runs stay on one thread (nothing to gain from
+  // copying every attachment to the worker and back).
+  const rendered = await renderEmails(jobs, s.templateDirs, s.statement ? 'off' : s.threads ?? 'auto');
+  return pending.map((p, i) => ({ ...p, ...rendered[i]! }));
+}
+
 /** Every planned letter, rendered for the channel; throws TemplateError before anything goes out. */
 export async function prepareMessages(plan: Plan, s: OutboxSettings): Promise<ReadyMessage[]> {
-  const letterTemplates = new Map<'es' | 'en', LetterTemplates>();
+  if (s.channel === 'email') return prepareEmails(plan, s);
   const smsTemplates = new Map<'es' | 'en', SmsTemplates>();
   const out: ReadyMessage[] = [];
   let n = 0;
@@ -161,44 +221,7 @@ export async function prepareMessages(plan: Plan, s: OutboxSettings): Promise<Re
     const c = entry.customer;
     const { config } = s;
     n += 1;
-    const fileBase = `${String(n).padStart(3, '0')}-${slug(c.customer)}-${c.currency}${entry.level ? `-L${entry.level}` : '-upcoming'}`;
-    const messageId = messageIdFor(entry.key, s.from.address);
-    const locale = localeFor(entry.lang, config);
-    const phone = c.phone ? toE164(c.phone, locale) : null;
-
-    if (s.channel === 'email') {
-      let templates = letterTemplates.get(entry.lang);
-      if (!templates) {
-        templates = await loadTemplates([...s.templateDirs], entry.lang);
-        letterTemplates.set(entry.lang, templates);
-      }
-      const charges = chargesFor(entry, config, s.asOf, s.records);
-      const context = contextOf(entry, s, charges);
-      const rendered = renderLetter(templates, context, entry.kind);
-      const cc = config.ccSalesRep && c.salesRep ? parseAddressList(c.salesRep).valid : [];
-      const statement = s.statement ? await statementOf(entry, s) : null;
-      const raw = await buildRawMessage({
-        from: s.from,
-        to: entry.to.length ? entry.to.map((address) => ({ name: c.contact ?? c.customer, address })) : [{ name: c.customer, address: 'no-address@dunning.invalid' }],
-        cc,
-        bcc: s.bcc,
-        replyTo: s.replyTo,
-        subject: rendered.subject,
-        text: rendered.text,
-        html: rendered.html,
-        messageId,
-        date: new Date(s.now),
-        headers: { 'X-Dunning-Key': entry.key, 'X-Dunning-Level': String(entry.level ?? 'upcoming') },
-        ...(statement ? { attachments: [statement.attachment] } : {}),
-      });
-      const unreachable = entry.to.length ? null : `no valid address${entry.invalidAddresses.length ? ` (${entry.invalidAddresses.join(', ')})` : ''}`;
-      out.push({
-        entry, channel: 'email', feeRecord: charges?.feeRecord ?? null, context, rendered, short: null, phone,
-        recipients: entry.to, unreachable, messageId, raw, statement: statement?.pdf ?? null, fileBase, cc, bcc: s.bcc,
-      });
-      continue;
-    }
-
+    const { fileBase, messageId, phone } = namesOf(entry, n, s);
     // Short messages (sms, webhook): the `<kind>.sms.hbs` template, no charges (a short message
     // cannot carry the breakdown the law asks for; fees are charged with the letters).
     let templates = smsTemplates.get(entry.lang);
@@ -206,7 +229,8 @@ export async function prepareMessages(plan: Plan, s: OutboxSettings): Promise<Re
       templates = await loadSmsTemplates(s.templateDirs, entry.lang);
       smsTemplates.set(entry.lang, templates);
     }
-    const context = contextOf(entry, s, null);
+    const letter = letterInputOf(entry, s, null);
+    const context = buildLetterContext(letter);
     const short = renderSms(templates, context, templates.names.includes(entry.kind) ? entry.kind : context.kind);
     let raw: Buffer;
     let recipients: string[];
@@ -227,7 +251,7 @@ export async function prepareMessages(plan: Plan, s: OutboxSettings): Promise<Re
       });
     }
     out.push({
-      entry, channel: s.channel, feeRecord: null, context, rendered: null, short, phone,
+      entry, channel: s.channel, letter, feeRecord: null, rendered: null, short, phone,
       recipients, unreachable, messageId, raw, statement: null, fileBase, cc: [], bcc: [],
     });
   }

@@ -27,6 +27,8 @@ async function sentClient(): Promise<Client> {
   return c;
 }
 
+// The client folders of these tests say "lang": "es" (smtp-helpers): history's headings, states and
+// warnings are in Spanish there (SPEC §1); a folder without a config follows LANG (English here).
 function column(rows: readonly string[][], name: string): number {
   const i = rows[0]!.indexOf(name);
   expect(i, `column ${name} in ${rows[0]!.join(' | ')}`).toBeGreaterThanOrEqual(0);
@@ -45,17 +47,17 @@ describe('history --dir DIR', () => {
     expect(r.stderr).toBe('');
     const rows = tableRows(r.stdout);
     expect(rows).toHaveLength(3); // header + 2 letters
-    const byCustomer = new Map(rows.slice(1).map((row) => [row[column(rows, 'customer')]!, row]));
+    const byCustomer = new Map(rows.slice(1).map((row) => [row[column(rows, 'cliente')]!, row]));
     const journal = journalLetters(c.dir).filter((l) => l.state === 'sent');
     for (const [customer, amount, to] of [['Cliente Dos', '2000.00', 'dos@dos.mx'], ['Cliente Uno', '1000.25', 'uno@uno.mx']] as const) {
       const row = byCustomer.get(customer);
       expect(row, customer).toBeDefined();
-      expect(row![column(rows, 'as of')]).toBe(AS_OF);
-      expect(row![column(rows, 'level')]).toBe('1');
-      expect(row![column(rows, 'amount')]).toBe(amount);
-      expect(row![column(rows, 'to')]).toBe(to);
-      expect(row![column(rows, 'state')]).toBe('sent');
-      expect(row![column(rows, 'key')]).toBe(journal.find((l) => l.customer === customer)!.key);
+      expect(row![column(rows, 'al')]).toBe(AS_OF);
+      expect(row![column(rows, 'nivel')]).toBe('1');
+      expect(row![column(rows, 'importe')]).toBe(amount);
+      expect(row![column(rows, 'para')]).toBe(to);
+      expect(row![column(rows, 'estado')]).toBe('enviada');
+      expect(row![column(rows, 'clave')]).toBe(journal.find((l) => l.customer === customer)!.key);
     }
   });
 
@@ -63,11 +65,11 @@ describe('history --dir DIR', () => {
     const r = await runCli(['history', '--dir', c.dir, '--customer', 'uno'], { cwd: c.cwd });
     expect(r.code, r.stderr).toBe(0);
     const rows = tableRows(r.stdout);
-    expect(rows.slice(1).map((row) => row[column(rows, 'customer')])).toEqual(['Cliente Uno']);
+    expect(rows.slice(1).map((row) => row[column(rows, 'cliente')])).toEqual(['Cliente Uno']);
 
     const none = await runCli(['history', '--dir', c.dir, '--customer', 'Nadie'], { cwd: c.cwd });
     expect(none.code, none.stderr).toBe(0);
-    expect(none.stdout).toMatch(/No letters/);
+    expect(none.stdout).toMatch(/No hay cartas en .* para "Nadie"/);
   });
 
   it('without --dir reads the current folder', async () => {
@@ -91,13 +93,13 @@ describe('a truncated last journal line', () => {
     const lineCount = readFileSync(journalPath(c.dir), 'utf8').split('\n').length; // the torn line's number
     const r = await runCli(['history', '--dir', c.dir], { cwd: c.cwd });
     expect(r.code, r.stderr).toBe(0);
-    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning:'));
+    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('aviso:'));
     expect(warnings, r.stderr).toHaveLength(1);
-    expect(warnings[0]).toContain(`line ${lineCount}`);
+    expect(warnings[0]).toContain(`línea ${lineCount}`);
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stderr).not.toMatch(/internal error/i);
     const rows = tableRows(r.stdout);
-    expect(rows.slice(1).map((row) => row[column(rows, 'state')])).toEqual(['sent', 'sent']);
+    expect(rows.slice(1).map((row) => row[column(rows, 'estado')])).toEqual(['enviada', 'enviada']);
   });
 
   it('the next remind --send warns, goes on from the intact records, and leaves a readable journal', async () => {
@@ -107,7 +109,7 @@ describe('a truncated last journal line', () => {
     // A week later, 52 days overdue: level 2 for both, because the level-1 letters were read.
     const r = await runCli(['remind', c.ledger, '--as-of', '2026-04-07', '--send', '--yes'], { cwd: c.cwd, env: cliEnv({ DUNNING_SMTP_URL: smtp.url }) });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^warning: .*line \d+/m);
+    expect(r.stderr).toMatch(/^aviso: .*línea \d+/m);
     expect(smtp.received.map((m) => m.level)).toEqual(['2', '2']);
     // Every line is JSON again: the fragment did not glue onto the new records.
     for (const line of readFileSync(journalPath(c.dir), 'utf8').split('\n').filter((l) => l !== '')) {
@@ -117,6 +119,6 @@ describe('a truncated last journal line', () => {
     expect(h.code, h.stderr).toBe(0);
     expect(h.stderr).toBe('');
     const rows = tableRows(h.stdout);
-    expect(rows.slice(1).map((row) => row[column(rows, 'level')]).sort()).toEqual(['1', '1', '2', '2']);
+    expect(rows.slice(1).map((row) => row[column(rows, 'nivel')]).sort()).toEqual(['1', '1', '2', '2']);
   });
 });

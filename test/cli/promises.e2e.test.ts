@@ -26,7 +26,7 @@ describe('promises to pay', () => {
     // reached → nothing. With the promise broken, the customer moves to level 2 at once.
     const during = await remind('2026-04-08');
     expect(during.code).toBe(0);
-    expect(during.stdout).toMatch(/promised to pay by 2026-04-10/);
+    expect(during.stdout).toMatch(/omitido: promesa de pago hasta el 2026-04-10/); // the folder's config says "lang": "es"
     const after = await remind('2026-04-12');
     expect(after.code, after.stderr).toBe(0);
     expect(smtp.received.map((m) => m.level)).toEqual(['1', '2']);

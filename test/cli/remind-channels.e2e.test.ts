@@ -70,7 +70,8 @@ describe('remind --channel sms', () => {
     // es-MX: national 55 1234 5678 → +52 55 1234 5678; Delta has no phone and is not in the batch.
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['"+525512345678"', '"+523312345678"', '"+528187654321"']);
     expect(batch).toContain('$1,500.00');
-    expect(rowOf(tableRows(r.stdout), 'Delta SA').join(' ')).toContain('no phone number');
+    // The client folder's config says "lang": "es": the plan's statuses are in Spanish.
+    expect(rowOf(tableRows(r.stdout), 'Delta SA').join(' ')).toContain('sin número de teléfono');
     expect(letters(c.dir)).toHaveLength(0);
   });
 
@@ -128,7 +129,7 @@ describe('remind --channel webhook', () => {
     const args = ['remind', c.ledger, '--as-of', '2026-12-01', '--channel', 'webhook', '--send', '--yes', '--allow-stale'];
     const first = await runCli(args, { cwd: c.cwd, env: cliEnv(), timeoutMs: 60_000 });
     expect(first.code, first.stderr).toBe(1); // Beta deferred
-    expect(first.stderr).toMatch(/3 sent · 1 deferred/);
+    expect(first.stderr).toMatch(/3 enviada\(s\) · 1 diferida\(s\)/);
     phase = 2;
     const second = await runCli(args, { cwd: c.cwd, env: cliEnv(), timeoutMs: 60_000 });
     expect(second.code, second.stderr).toBe(0);
@@ -199,7 +200,7 @@ describe('contact window and caps (co-ley-2300, America/Bogota)', () => {
     // Sunday 2026-11-29 10:00 in Bogotá (UTC−5) = 15:00Z.
     const r = await runCli(['remind', c.ledger, '--as-of', '2026-11-29', '--send', '--yes', '--allow-stale'], { cwd: c.cwd, env: cliEnv({ DUNNING_SMTP_URL: smtp.url, DUNNING_NOW: '2026-11-29T15:00:00Z' }) });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('Nothing sent: outside the contact window');
+    expect(r.stderr).toContain('No se envió nada: fuera del horario de contacto');
     expect(r.stderr).toContain('2026-11-30 07:00 America/Bogota');
     expect(smtp.received).toHaveLength(0);
     expect(letters(c.dir)).toHaveLength(0);
@@ -210,7 +211,7 @@ describe('contact window and caps (co-ley-2300, America/Bogota)', () => {
     const c = await newClient(ledger, config);
     const r = await runCli(['remind', c.ledger, '--as-of', '2026-12-08', '--send', '--yes', '--allow-stale'], { cwd: c.cwd, env: cliEnv({ DUNNING_SMTP_URL: smtp.url, DUNNING_NOW: '2026-12-08T10:00:00-05:00' }) });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/public holiday.*it opens 2026-12-09 07:00 America\/Bogota/);
+    expect(r.stderr).toMatch(/día festivo.*abre 2026-12-09 07:00 America\/Bogota/);
     expect(smtp.received).toHaveLength(0);
   });
 
@@ -225,12 +226,12 @@ describe('contact window and caps (co-ley-2300, America/Bogota)', () => {
     // The same evening, 18:45: one contact a day, and one channel a week (the longer wait is shown).
     const evening = await runCli(['remind', c.ledger, '--as-of', '2026-11-30', '--channel', 'sms', '--send', '--yes', '--allow-stale'], { cwd: c.cwd, env: cliEnv({ DUNNING_NOW: '2026-11-30T18:45:00-05:00' }) });
     expect(evening.code, evening.stderr).toBe(0);
-    expect(rowOf(tableRows(evening.stdout), 'Alfa SA').join(' ')).toContain('waiting: contacted by another channel this week; next 2026-12-07 07:00 America/Bogota');
+    expect(rowOf(tableRows(evening.stdout), 'Alfa SA').join(' ')).toContain('en espera: ya se le contactó por otro canal esta semana; próxima: 2026-12-07 07:00 America/Bogota');
     // Tuesday 09:00: the day is new, but the week already had an email: the SMS waits until the
     // email leaves the rolling week (Monday 7 December) and the window opens (07:00).
     const tuesday = await runCli(['remind', c.ledger, '--as-of', '2026-12-01', '--channel', 'sms', '--send', '--yes', '--allow-stale'], { cwd: c.cwd, env: cliEnv({ DUNNING_NOW: '2026-12-01T09:00:00-05:00' }) });
     expect(tuesday.code, tuesday.stderr).toBe(0);
-    expect(rowOf(tableRows(tuesday.stdout), 'Alfa SA').join(' ')).toContain('waiting: contacted by another channel this week; next 2026-12-07 07:00 America/Bogota');
+    expect(rowOf(tableRows(tuesday.stdout), 'Alfa SA').join(' ')).toContain('en espera: ya se le contactó por otro canal esta semana; próxima: 2026-12-07 07:00 America/Bogota');
     expect(letters(c.dir).filter((l) => l.channel === 'sms')).toHaveLength(0);
     // A week on, the SMS goes.
     const later = await runCli(['remind', c.ledger, '--as-of', '2026-12-07', '--channel', 'sms', '--send', '--yes', '--allow-stale'], { cwd: c.cwd, env: cliEnv({ DUNNING_NOW: '2026-12-07T08:00:00-05:00' }) });
@@ -248,7 +249,7 @@ describe('contact window and caps (co-ley-2300, America/Bogota)', () => {
     const r = await runCli(['remind', c.ledger, '--as-of', '2026-11-30', '--send', '--yes', '--allow-stale'], { cwd: c.cwd, env: cliEnv({ DUNNING_SMTP_URL: smtp.url, DUNNING_NOW: '2026-11-30T10:00:00-05:00' }) });
     expect(r.code, r.stderr).toBe(0);
     expect(smtp.received).toHaveLength(1);
-    expect(r.stdout).toContain('waiting: already contacted today; next 2026-12-01 07:00 America/Bogota');
-    expect(r.stderr).toContain('1 held back by the contact limits');
+    expect(r.stdout).toContain('en espera: ya se le contactó hoy; próxima: 2026-12-01 07:00 America/Bogota');
+    expect(r.stderr).toContain('1 retenido(s) por los límites de contacto');
   });
 });

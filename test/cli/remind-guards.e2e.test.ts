@@ -59,7 +59,8 @@ describe('remind --send refuses to start', () => {
     const c = await newClient(csv([...ROWS, ['Cliente Tres', 'C3-1', '2026-01-15', '2026-02-14', 'doce pesos', '', 'tres@tres.mx']]));
     const refused = await runCli(sendArgs(c.ledger, '--yes'), { cwd: c.cwd, env: cliEnv({ DUNNING_SMTP_URL: smtp.url }) });
     expect(refused.code, refused.stderr).toBe(3);
-    expectOneErrorLine(refused.stderr, /rejected/, '--allow-rejected');
+    // The client folder's config says "lang": "es" (smtp-helpers): the error line is in Spanish.
+    expectOneErrorLine(refused.stderr, /1 fila\(s\) rechazada\(s\)/, '--allow-rejected');
     expect(smtp.transactions()).toBe(0);
 
     const allowed = await runCli(sendArgs(c.ledger, '--yes', '--allow-rejected'), { cwd: c.cwd, env: cliEnv({ DUNNING_SMTP_URL: smtp.url }) });
@@ -74,7 +75,7 @@ describe('remind --send refuses to start', () => {
     utimesSync(c.ledger, tenDaysAgo, tenDaysAgo);
     const refused = await runCli(sendArgs(c.ledger, '--yes'), { cwd: c.cwd, env: cliEnv({ DUNNING_SMTP_URL: smtp.url }) });
     expect(refused.code, refused.stderr).toBe(3);
-    expectOneErrorLine(refused.stderr, '--allow-stale', /10 days/);
+    expectOneErrorLine(refused.stderr, '--allow-stale', /hace 10 días/);
     expect(smtp.transactions()).toBe(0);
 
     const allowed = await runCli(sendArgs(c.ledger, '--yes', '--allow-stale'), { cwd: c.cwd, env: cliEnv({ DUNNING_SMTP_URL: smtp.url }) });
@@ -119,7 +120,7 @@ describe('an SMTP server that cannot be reached', () => {
     const c = await newClient(LEDGER);
     const r = await runCli(sendArgs(c.ledger, '--yes'), { cwd: c.cwd, env: cliEnv({ DUNNING_SMTP_URL: `smtp://127.0.0.1:${port}` }) });
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/deferred/);
+    expect(r.stderr).toMatch(/1 diferida\(s\)/);
     const letters = journalLetters(c.dir);
     const results = letters.filter((l) => l.state !== 'sending');
     expect(results.length).toBeGreaterThan(0);

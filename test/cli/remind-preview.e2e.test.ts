@@ -49,7 +49,8 @@ describe('remind without --send writes previews and sends nothing', () => {
     expect(existsSync(join(c.dir, '.dunning', 'journal.jsonl'))).toBe(false);
     expect(smtp.transactions()).toBe(0);
     expect(smtp.received).toHaveLength(0);
-    expect(r.stderr).toMatch(/nothing was sent/);
+    expect(r.stderr).toMatch(/no se envió nada/); // the client folder's config says "lang": "es"
+    expect(r.stderr).not.toMatch(/nothing was sent/);
   });
 
   it('the preview of a customer lists its overdue invoices and the amount asked, worked out by hand', async () => {
@@ -92,20 +93,22 @@ describe('remind without --send writes previews and sends nothing', () => {
     const rows = tableRows(r.stdout);
     const header = rows[0]!;
     const col = (name: string): number => header.indexOf(name);
-    expect(col('Letter')).toBeGreaterThan(0);
+    // The client folder's config says "lang": "es": Spanish headings and statuses; the letter
+    // column names the template (friendly, firm…), as the files under templates/ are named.
+    expect(header).toEqual(['Cliente', 'Mon.', 'Carta', 'A cobrar', 'Días', 'Para', 'Estado']);
 
     const uno = rowOf(rows, 'Abarrotes Uno');
-    expect(uno[col('Letter')]).toBe('1 friendly');
-    expect(uno[col('Asked')]).toBe('3,500.50');
-    expect(uno[col('Oldest')]).toBe('45');
+    expect(uno[col('Carta')]).toBe('1 friendly');
+    expect(uno[col('A cobrar')]).toBe('3,500.50');
+    expect(uno[col('Días')]).toBe('45');
     const acme = rowOf(rows, '<b>Acme</b> & Co');
-    expect(acme[col('Letter')]).toBe('1 friendly');
-    expect(acme[col('Asked')]).toBe('500.00');
-    expect(acme[col('Oldest')]).toBe('60');
+    expect(acme[col('Carta')]).toBe('1 friendly');
+    expect(acme[col('A cobrar')]).toBe('500.00');
+    expect(acme[col('Días')]).toBe('60');
 
-    expect(rowOf(rows, 'Disputas SA')[col('Status')]).toMatch(/skipped: .*disputed/);
-    expect(rowOf(rows, 'Creditos SA')[col('Status')]).toMatch(/skipped: .*credits cover/);
-    expect(rowOf(rows, 'NoContact SA')[col('Status')]).toMatch(/skipped: .*doNotContact/);
+    expect(rowOf(rows, 'Disputas SA')[col('Estado')]).toMatch(/omitido: .*en disputa/);
+    expect(rowOf(rows, 'Creditos SA')[col('Estado')]).toMatch(/omitido: .*los créditos cubren/);
+    expect(rowOf(rows, 'NoContact SA')[col('Estado')]).toMatch(/omitido: .*doNotContact/);
     // Not overdue: neither a letter nor a skip to explain.
     expect(rows.some((row) => row[0] === 'Futuro SA')).toBe(false);
   });
@@ -127,7 +130,7 @@ const BUCKETS_LEDGER = csv([
 
 function lettered(stdout: string): string[] {
   const rows = tableRows(stdout);
-  const letter = rows[0]!.indexOf('Letter');
+  const letter = rows[0]!.indexOf('Carta'); // the client folder's config says "lang": "es"
   return rows.slice(1).filter((row) => row[letter] !== '—').map((row) => row[0]!).sort();
 }
 
@@ -149,6 +152,6 @@ describe('remind --bucket', () => {
     expect(union).toEqual(['Medio SA', 'Mixto SA', 'Reciente SA', 'Tardio SA', 'Viejo SA']);
     // --bucket chooses who; the ladder chooses which letter: a first letter is level 1 even at 120 days.
     const rows = tableRows(b90.stdout);
-    expect(rowOf(rows, 'Viejo SA')[rows[0]!.indexOf('Letter')]).toBe('1 friendly');
+    expect(rowOf(rows, 'Viejo SA')[rows[0]!.indexOf('Carta')]).toBe('1 friendly');
   });
 });

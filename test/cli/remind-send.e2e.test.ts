@@ -116,11 +116,12 @@ describe('remind --send --yes delivers every letter', () => {
     }
     expect(smtp.received.some((m) => m.rcpt.includes('x@y.mx'))).toBe(false);
     const rows = tableRows(stdout);
-    const status = rowOf(rows, 'Inyeccion SA')[rows[0]!.indexOf('Status')]!;
-    expect(status).toMatch(/skipped: no valid address/);
+    // The client folder's config says "lang": "es": the plan table is in Spanish.
+    const status = rowOf(rows, 'Inyeccion SA')[rows[0]!.indexOf('Estado')]!;
+    expect(status).toMatch(/omitido: sin dirección de correo válida/);
     expect(journalLetters(dir).some((l) => l.customer === 'Inyeccion SA')).toBe(false);
     // The disputed-only customer is listed too.
-    expect(rowOf(rows, 'Disputas SA')[rows[0]!.indexOf('Status')]).toMatch(/skipped: .*disputed/);
+    expect(rowOf(rows, 'Disputas SA')[rows[0]!.indexOf('Estado')]).toMatch(/omitido: .*en disputa/);
   });
 
   it('a copy of each sent message is written to reminders/<as-of>/ of the client folder', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayFromExcelSerial, dayFromYmd, dayOfLocalDate, isoOfDay, parseIsoDay, ymdOfDay } from '../../src/core/dates.js';
+import { dayFromExcelSerial, dayFromYmd, dayOfLocalDate, isoOfDay, parseIsoDay, monthStart, ymdOfDay } from '../../src/core/dates.js';
 
 describe('calendar dates', () => {
   it('round-trips ISO dates including a leap day', () => {
@@ -59,5 +59,14 @@ describe('day arithmetic against Date.UTC', () => {
     expect(dayFromYmd(2024, 13, 1)).toBeNull();
     expect(dayFromYmd(2024, 1, 0)).toBeNull();
     expect(ymdOfDay(-1)).toEqual({ year: 1969, month: 12, day: 31 });
+  });
+});
+
+describe('monthStart', () => {
+  it('is the first day of the same month, leap days and days before 1970 included', () => {
+    expect(monthStart(dayFromYmd(2024, 2, 29)!)).toBe(dayFromYmd(2024, 2, 1));
+    expect(monthStart(dayFromYmd(2024, 3, 1)!)).toBe(dayFromYmd(2024, 3, 1));
+    expect(monthStart(dayFromYmd(2023, 12, 31)!)).toBe(dayFromYmd(2023, 12, 1));
+    expect(monthStart(dayFromYmd(1969, 7, 20)!)).toBe(dayFromYmd(1969, 7, 1));
   });
 });

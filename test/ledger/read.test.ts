@@ -2,7 +2,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { isoOfDay } from '../../src/core/dates.js';
 import { formatDiagnostic } from '../../src/ledger/diagnostics.js';
-import { readLedger } from '../../src/ledger/read.js';
+import { customerKeyOf, readLedger } from '../../src/ledger/read.js';
 import { csvFile, defaults, readCsv, utc, xlsxFile } from './ledgers.js';
 
 const HEADER = 'Cliente,Factura,Fecha,Vencimiento,Importe\n';
@@ -95,6 +95,15 @@ describe('CSV ledgers', () => {
         'Juan,XAXX010101000,3,2024-01-01,1\nPedro,XAXX010101000,4,2024-01-01,1\n',
     );
     expect(r.invoices.map((i) => i.customerKey)).toEqual(['id:ACM010101AB1', 'id:ACM010101AB1', 'name:juan', 'name:pedro']);
+  });
+
+  it('groups by name when the id is only punctuation ("-" is an export\'s "none"), and the same way on every row', async () => {
+    const r = await readCsv(
+      'Cliente,NIT,Factura,Vencimiento,Importe\nJuan,-,1,2024-01-01,1\nPedro,-,2,2024-01-01,1\nJUAN ,-,3,2024-01-01,1\n' +
+        'Juan,,4,2024-01-01,1\nAna,900.123.456-7,5,2024-01-01,1\nAna María,9001234567,6,2024-01-01,1\nLuis,XAXX010101000,7,2024-01-01,1\n',
+    );
+    expect(r.invoices.map((i) => i.customerKey)).toEqual(['name:juan', 'name:pedro', 'name:juan', 'name:juan', 'id:9001234567', 'id:9001234567', 'name:luis']);
+    expect(r.invoices.map((i) => customerKeyOf(i.customer, i.customerId))).toEqual(r.invoices.map((i) => i.customerKey));
   });
 
   it('leaves out draft and void invoices, closes paid ones, and skips a totals row', async () => {

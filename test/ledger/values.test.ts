@@ -128,3 +128,26 @@ describe('parseAmount on plain cells (the shortcut for "1234.56")', () => {
     expect(parseAmount('12.50', ',')).toEqual({ kind: 'error', reason: 'has misplaced thousands or decimal separators' });
   });
 });
+
+describe('parseDate on the common cells (the shortcuts for "2024-01-28" and "28/01/2024")', () => {
+  it('gives what the full parse gives for the same text with spaces around it, invalid days included', () => {
+    const samples = ['2024-01-28', '2024-02-29', '2023-02-29', '2024-13-01', '2024-00-10', '2024-04-31', '0999-01-01', '9999-12-31', '2024-1a-01', '2024-01-2x', '20a4-01-01', '2024/01/28'];
+    const p2 = (n: number): string => String(n).padStart(2, '0');
+    for (let y = 1998; y <= 2031; y += 3) {
+      for (let m = 0; m <= 13; m++) {
+        for (const d of [0, 1, 12, 15, 28, 29, 30, 31, 32]) {
+          samples.push(`${y}-${p2(m)}-${p2(d)}`, `${p2(d)}/${p2(m)}/${y}`, `${p2(m)}.${p2(d)}.${y}`, `${p2(d)}-${p2(m)}-${y}`, `${p2(d)}/${p2(m)}.${y}`);
+        }
+      }
+    }
+    samples.push('1a/01/2024', '01/0b/2024', '01/01/20c4', '01/01/0999', '12/12/2024');
+    for (const s of samples) {
+      for (const order of [null, 'dmy', 'mdy'] as const) expect(parseDate(s, order), `${s} ${order}`).toEqual(parseDate(` ${s} `, order));
+    }
+    expect(date('2024-02-29')).toBe('2024-02-29');
+    expect(parseDate('2023-02-29')).toEqual({ kind: 'error', reason: 'is not a valid date' });
+    expect(date('28/01/2024')).toBe('2024-01-28');
+    expect(parseDate('05/01/2024').kind).toBe('ambiguous');
+    expect(date('05/01/2024', 'mdy')).toBe('2024-05-01');
+  });
+});

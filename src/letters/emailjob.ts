@@ -1,0 +1,35 @@
+// One email letter from its data to the bytes that are sent: the letter's context (context.ts),
+// its three parts from the templates (render.ts), the MIME message (mail/smtp.ts buildRawMessage).
+// The context is not kept: it is most of a letter's objects, and a --pdf copy builds it again.
+// A job is plain data, so that the same function runs on this thread or on the render worker
+// (renderworker.ts) with the same result, byte for byte.
+import { buildRawMessage, type RawMessageInput } from '../mail/smtp.js';
+import { buildLetterContext, type LetterInput } from './context.js';
+import { renderLetter, type LetterTemplates, type RenderedLetter } from './render.js';
+
+export interface EmailJob {
+  readonly lang: 'es' | 'en';
+  /** The template set to render ("friendly", "firm", "upcoming", or a custom level's name). */
+  readonly template: string;
+  readonly input: LetterInput;
+  /** Everything of the message but what the templates write. */
+  readonly mail: Omit<RawMessageInput, 'subject' | 'text' | 'html'>;
+}
+
+export interface RenderedEmail {
+  readonly rendered: RenderedLetter;
+  readonly raw: Buffer;
+}
+
+/** Renders one letter; throws TemplateError (render.ts) for a template that fails on it. */
+export async function renderEmailJob(job: EmailJob, templates: LetterTemplates): Promise<RenderedEmail> {
+  const context = buildLetterContext(job.input);
+  const rendered = renderLetter(templates, context, job.template);
+  const raw = await buildRawMessage({ ...job.mail, subject: rendered.subject, text: rendered.text, html: rendered.html });
+  return { rendered, raw };
+}
+
+/** What a job costs to render, roughly: a letter's fixed part and one unit per table row. */
+export function jobCost(job: EmailJob): number {
+  return 14 + job.input.invoices.length + job.input.credits.length + job.input.upcoming.length;
+}

@@ -1,0 +1,99 @@
+// Rendering a run's email letters on both cores: from PARALLEL_MIN_LETTERS letters on (or always
+// with DUNNING_THREADS=2), the last part of the list goes to a worker thread (renderworker.ts)
+// while this thread renders the first; the results come back in the list's order. Each letter is
+// rendered by the same function either way (emailjob.ts), so the messages are the same bytes —
+// test/cli/remind-threads.e2e.test.ts compares the previews of a run on one and on two threads.
+// When there is no worker script (tests that run the TypeScript sources), this thread renders all.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { TemplateError } from '../errors.js';
+import { jobCost, renderEmailJob, type EmailJob, type RenderedEmail } from './emailjob.js';
+import { loadTemplates, type LetterTemplates } from './render.js';
+import type { RenderReply, RenderRequest } from './renderworker.js';
+
+/** 'auto': a worker for long runs on a machine with two cores; 'off': never; 'on': always (tests). */
+export type RenderThreads = 'auto' | 'off' | 'on';
+
+/**
+ * Below this many letters a worker costs about what it saves: its start-up (a V8 isolate,
+ * Handlebars, the templates compiled again: ~0.2 s) is what ~300 letters take to render.
+ */
+const PARALLEL_MIN_LETTERS = 600;
+
+/**
+ * The share of the work (by jobCost) given to the worker. Half: its start-up and the copy of its
+ * letters back are paid while this thread renders its part, and the two threads do not render at
+ * the same speed anyway (measured on the bench's 10,132 letters: each part took 4–5.5 s).
+ */
+const WORKER_SHARE = 0.5;
+
+const WORKER_URL = new URL('./renderworker.js', import.meta.url);
+
+/** Every job rendered, in order. Throws the first TemplateError met (on either thread). */
+export async function renderEmails(jobs: readonly EmailJob[], templateDirs: readonly string[], threads: RenderThreads): Promise<RenderedEmail[]> {
+  const useWorker = threads === 'on' || (threads === 'auto' && jobs.length >= PARALLEL_MIN_LETTERS && availableParallelism() >= 2);
+  const cut = useWorker && jobs.length > 1 && existsSync(fileURLToPath(WORKER_URL)) ? cutPoint(jobs) : jobs.length;
+  const worker = cut < jobs.length ? await startWorker({ templateDirs, jobs: jobs.slice(cut) }) : null;
+  const out: RenderedEmail[] = [];
+  try {
+    const templates = new Map<'es' | 'en', LetterTemplates>();
+    const rest = worker ? cut : jobs.length;
+    for (let i = 0; i < rest; i++) {
+      const job = jobs[i]!;
+      let t = templates.get(job.lang);
+      if (!t) {
+        t = await loadTemplates(templateDirs, job.lang);
+        templates.set(job.lang, t);
+      }
+      out.push(await renderEmailJob(job, t));
+    }
+    if (worker) out.push(...(await worker.result));
+    return out;
+  } finally {
+    await worker?.stop();
+  }
+}
+
+/** Where the worker's part starts: WORKER_SHARE of the cost, counted from the end. */
+function cutPoint(jobs: readonly EmailJob[]): number {
+  const total = jobs.reduce((s, j) => s + jobCost(j), 0);
+  let tail = 0;
+  let i = jobs.length;
+  while (i > 1 && tail + jobCost(jobs[i - 1]!) <= total * WORKER_SHARE) tail += jobCost(jobs[--i]!);
+  return Math.min(i, jobs.length - 1); // the worker gets one letter at least
+}
+
+interface RenderWorker {
+  readonly result: Promise<RenderedEmail[]>;
+  stop(): Promise<void>;
+}
+
+async function startWorker(request: RenderRequest): Promise<RenderWorker | null> {
+  const { Worker } = await import('node:worker_threads');
+  let worker: InstanceType<typeof Worker>;
+  try {
+    worker = new Worker(WORKER_URL);
+  } catch {
+    return null;
+  }
+  const result = new Promise<RenderedEmail[]>((resolve, reject) => {
+    worker.once('message', (reply: RenderReply) => {
+      if (reply.type === 'error') {
+        // A template that fails on one of the worker's letters is the user's error, as on this thread.
+        reject(reply.name === 'TemplateError' ? new TemplateError(reply.message) : Object.assign(new Error(`render worker: ${reply.message}`), { stack: reply.stack ?? undefined }));
+        return;
+      }
+      resolve(reply.letters.map((l) => ({
+        rendered: l.rendered,
+        raw: Buffer.from(l.raw.buffer, l.raw.byteOffset, l.raw.byteLength),
+      })));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`render worker exited (${code}) before it replied`)));
+  });
+  // This thread may fail first (a template error in its part): the worker's outcome is then moot.
+  result.catch(() => {});
+  worker.postMessage(request);
+  return { result, stop: async () => void (await worker.terminate()) };
+}
