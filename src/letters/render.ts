@@ -317,7 +317,7 @@ export async function loadTemplates(dirs: readonly string[], lang: 'es' | 'en'):
     throw new TemplateError(`no letter templates for "${lang}" in ${dirs.map((d) => join(d, lang)).join(', ')}`);
   }
   for (const name of templates.letters) {
-    for (const sample of sampleInputs(name, lang)) renderLetter(templates, buildLetterContext(sample), name);
+    for (const sample of sampleLetterInputs(name, lang)) renderLetter(templates, buildLetterContext(sample), name);
   }
   return templates;
 }
@@ -426,9 +426,12 @@ export function renderLetter(templates: LetterTemplates, context: LetterContext,
   return { subject, html, text };
 }
 
-// Sample customers for the load-time check: one with every optional value set and several lines
-// in every list, one with nothing optional at all. Amounts add up as buildLetterContext requires.
-function sampleInputs(name: string, lang: 'es' | 'en'): LetterInput[] {
+/**
+ * Sample customers for the load-time check of letter and short-message templates (sms.ts): one
+ * with every optional value set and several lines in every list, one with nothing optional at
+ * all. Amounts add up as buildLetterContext requires.
+ */
+export function sampleLetterInputs(name: string, lang: 'es' | 'en'): LetterInput[] {
   const kind: LetterKind = (LETTER_KINDS as readonly string[]).includes(name) ? (name as LetterKind) : 'friendly';
   const level = ({ upcoming: null, friendly: 1, firm: 2, formal: 3, final: 4 } as const)[kind];
   const asOf = 19874; // 2024-05-31

@@ -24,9 +24,9 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { DunningError, TemplateError } from '../errors.js';
 import { neutralizeFormula } from '../render/csv.js';
-import { buildLetterContext, LETTER_KINDS, type LetterContext, type LetterInput, type LetterItem, type LetterKind } from './context.js';
+import { buildLetterContext, type LetterContext, type LetterItem } from './context.js';
 import { registerLetterHelpers, TemplateFault } from './helpers.js';
-import type { CompiledTemplate } from './render.js';
+import { sampleLetterInputs, type CompiledTemplate } from './render.js';
 
 // ---------------------------------------------------------------------------------------------
 // Segments
@@ -294,7 +294,7 @@ export async function loadSmsTemplates(dirs: readonly string[], lang: 'es' | 'en
   const names = [...files.keys()].map((k) => k.slice(0, -'.sms'.length)).sort();
   const templates: SmsTemplates = { lang, dirs: [...dirs], names, compiled };
   for (const name of names) {
-    for (const sample of sampleInputs(name, lang)) renderSms(templates, buildLetterContext(sample), name);
+    for (const sample of sampleLetterInputs(name, lang)) renderSms(templates, buildLetterContext(sample), name);
   }
   return templates;
 }
@@ -356,33 +356,6 @@ export function renderSms(templates: SmsTemplates, context: LetterContext, name:
     warnings.push(`${c.file}: the message starts with "${text[0]}": the CSV batch writes it with a leading ' (formula protection); start it with a word`);
   }
   return { text, segments, warnings };
-}
-
-// Sample customers for the load-time check: every optional value set, and nothing optional set.
-function sampleInputs(name: string, lang: 'es' | 'en'): LetterInput[] {
-  const kind: LetterKind = (LETTER_KINDS as readonly string[]).includes(name) ? (name as LetterKind) : 'friendly';
-  const level = ({ upcoming: null, friendly: 1, firm: 2, formal: 3, final: 4 } as const)[kind];
-  const asOf = 19874; // 2024-05-31
-  const item = (invoice: string, due: number, open: number) => ({ invoice, invoiceDate: due - 30, dueDate: due, daysOverdue: asOf - due, open });
-  const upcomingOnly = kind === 'upcoming';
-  const full: LetterInput = {
-    kind, level, lang, locale: lang === 'es' ? 'es-MX' : 'en-US', asOf,
-    customer: { name: 'Sample Customer', customerId: 'X-1', contact: 'Sample Contact', email: 'ap@example.com', salesRep: 'Rep', currency: 'MXN' },
-    invoices: upcomingOnly ? [] : [item('S-1', asOf - 45, 150000), item('S-2', asOf - 10, 2550)],
-    credits: [item('NC-1', asOf - 5, -5000)],
-    upcoming: [item('S-3', asOf + 3, 7000)],
-    amountAsked: upcomingOnly ? 0 : 147550, balance: upcomingOnly ? 2000 : 154550,
-    company: { name: 'Sample Co.', email: 'ar@example.com', phone: '+1 555 0100', address: 'Street 1', taxId: 'T-1', website: 'https://example.com' },
-    paymentInstructions: 'Bank transfer', paymentUrl: 'https://pay.example.com/x', sender: { name: 'Sender', email: 'ar@example.com' },
-  };
-  const bare: LetterInput = {
-    ...full,
-    customer: { name: 'Sample Customer', customerId: null, contact: null, email: null, salesRep: null, currency: 'MXN' },
-    invoices: upcomingOnly ? [] : [item('S-1', asOf - 45, 150000)], credits: [],
-    amountAsked: upcomingOnly ? 0 : 150000, balance: upcomingOnly ? 7000 : 150000,
-    company: null, paymentInstructions: null, paymentUrl: null, sender: null,
-  };
-  return [full, bare];
 }
 
 // ---------------------------------------------------------------------------------------------
