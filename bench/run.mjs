@@ -10,7 +10,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeLedgerCsv, writeLedgerXlsx } from './generate.mjs';
 
@@ -173,7 +173,7 @@ const table = [
 ].join('\n');
 process.stdout.write(`\ndunning benchmark, ${date} — ${machine}\n\n${table}\n`);
 if (writeTo) {
-  writeFileSync(join(ROOT, writeTo), `# Benchmark results\n\nRun on ${date}: ${machine}. \`npm run bench\` (whole process, median of 3; one run for 5M rows and the letters).\n\n${table}\n`);
+  writeFileSync(isAbsolute(writeTo) ? writeTo : join(ROOT, writeTo), `# Benchmark results\n\nRun on ${date}: ${machine}. \`npm run bench\` (whole process, median of 3; one run for 5M rows and the letters).\n\n${table}\n`);
   log(`written to ${writeTo}`);
 }
 void dirname;

@@ -11,6 +11,7 @@
 // Dates and times stay in ISO form; numbers stay as the English text has them.
 
 export const EXACT: Readonly<Record<string, string>> = {
+  '--group-by is not available with --format html: use table, md, csv, xlsx or json': '--group-by no está disponible con --format html: use table, md, csv, xlsx o json',
   // ---- reader: why a cell rejects its row (ledger/read.ts, ledger/values.ts) ----
   'is a formula with no saved value; open the file in Excel and save it again': 'es una fórmula sin valor guardado; abra el archivo en Excel y guárdelo de nuevo',
   'is a number, not a date': 'es un número, no una fecha',

@@ -47,10 +47,10 @@ const EMPTY: DataValue = { t: 'empty' };
  * Columns: customer, customer id, email, currency, each bucket, balance, oldest days overdue,
  * invoices, critical (yes/no), critical amount.
  */
-export function dataLayout(report: AgingReport, lang: Lang): DataLayout {
+export function dataLayout(report: AgingReport, lang: Lang, rowHeading?: string): DataLayout {
   const L = labelsFor(lang);
   const headings = [
-    L.customer,
+    rowHeading ?? L.customer,
     L.customerId,
     L.email,
     L.currency,
@@ -124,7 +124,7 @@ export function dataText(value: DataValue, currency: string): string {
 }
 
 export function renderCsv(report: AgingReport, opts: RenderOptions): string {
-  return csvOfLayout(dataLayout(report, opts.lang));
+  return csvOfLayout(dataLayout(report, opts.lang, opts.rowHeading));
 }
 
 /** Any data layout as CSV: UTF-8 with BOM, CRLF, text neutralized, amounts as plain numbers. */

@@ -20,6 +20,8 @@ export interface RenderOptions {
   readonly warnings: readonly string[];
   /** Snapshot history for the HTML report's trend chart (`aging --snapshot`). */
   readonly trend?: readonly import('./html.js').TrendPoint[];
+  /** The first column's heading, when its rows are not customers (`--group-by`: the column's name). */
+  readonly rowHeading?: string;
 }
 
 export type ReportFormat = 'table' | 'json' | 'csv' | 'xlsx' | 'md' | 'html';

@@ -17,7 +17,7 @@ function bold(cell: string): string {
 }
 
 export function renderMarkdown(report: AgingReport, opts: RenderOptions): string {
-  const view = screenLayout(report, opts.lang, opts.locale);
+  const view = screenLayout(report, opts.lang, opts.locale, opts.rowHeading);
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   const out: string[] = [`**${escapeMarkdown(view.title)}**`, ''];
   out.push(line(view.headings.map(escapeMarkdown)));

@@ -43,7 +43,7 @@ export const NIL = '-';
  * The report as displayed text: customer, currency, one column per bucket, balance, oldest days
  * overdue; customer rows in report order (critical first), then one total row per currency.
  */
-export function screenLayout(report: AgingReport, lang: RenderOptions['lang'], locale: string): ScreenLayout {
+export function screenLayout(report: AgingReport, lang: RenderOptions['lang'], locale: string, rowHeading?: string): ScreenLayout {
   const L = labelsFor(lang);
   const bucketCell = (minor: Minor, currency: string) => (minor === 0 ? NIL : formatAmount(minor, currency, locale));
   const rows: ScreenRow[] = report.customers.map((c) => ({
@@ -72,7 +72,7 @@ export function screenLayout(report: AgingReport, lang: RenderOptions['lang'], l
   }
   const nBuckets = report.bucketLabels.length;
   return {
-    headings: [L.customer, L.currency, ...report.bucketLabels.map((b) => bucketHeading(b, L)), L.balance, L.oldestDays],
+    headings: [rowHeading ?? L.customer, L.currency, ...report.bucketLabels.map((b) => bucketHeading(b, L)), L.balance, L.oldestDays],
     align: ['left', 'left', ...new Array<Align>(nBuckets).fill('right'), 'right', 'right'],
     rows,
     title: `${L.asOf} ${formatDay(report.asOf, locale)} (${L.basis[report.basis]})`,
@@ -92,7 +92,7 @@ function painter(color: boolean): ChalkInstance {
  * here: they go to stderr (SPEC §1), and this text goes to stdout.
  */
 export function renderTable(report: AgingReport, opts: RenderOptions): string {
-  const view = screenLayout(report, opts.lang, opts.locale);
+  const view = screenLayout(report, opts.lang, opts.locale, opts.rowHeading);
   const paint = painter(opts.color);
   const table = new Table({
     head: view.headings.map((h) => paint.bold(h)),

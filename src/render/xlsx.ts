@@ -96,7 +96,7 @@ function shownText(value: DataValue, currency: string): string {
 }
 
 function writeAgingSheet(wb: ExcelJS.Workbook, report: AgingReport, opts: RenderOptions, L: Labels): void {
-  const layout = dataLayout(report, opts.lang);
+  const layout = dataLayout(report, opts.lang, opts.rowHeading);
   const sheet = wb.addWorksheet(L.agingSheet, {
     views: [{ state: 'frozen', xSplit: 1, ySplit: HEADER_ROW, topLeftCell: `B${HEADER_ROW + 1}`, activeCell: `B${HEADER_ROW + 1}` }],
     pageSetup: {

@@ -24,6 +24,19 @@ describe('aging --group-by', () => {
     expect(json.customers.find((c: { customer: string }) => c.customer === 'B').group).toBe('Norte');
     const table = await runCli(['aging', 'l.csv', '--as-of', '2024-05-31', '--group-by', 'País', '--lang', 'en'], { cwd: dir, env: cliEnv() });
     expect(table.stdout).toMatch(/By País:[\s\S]*Norte/);
+    // The group table's first column is headed by the column grouped by, not "Customer".
+    const groupTable = table.stdout.slice(table.stdout.indexOf('By País:'));
+    expect(groupTable).toMatch(/│ País +│ Currency/);
+    expect(groupTable).not.toMatch(/Customer/);
+    const csv = await runCli(['aging', 'l.csv', '--as-of', '2024-05-31', '--group-by', 'País', '--format', 'csv', '--lang', 'en'], { cwd: dir, env: cliEnv() });
+    expect(csv.stdout.replace(/^\uFEFF/, '').split(/\r?\n/).slice(0, 2)).toEqual([
+      'País,Customer id,Email,Currency,Current,1-30,31-60,61-90,90+,Balance,Oldest days,Invoices,Critical,Critical amount',
+      'Norte,,,MXN,0.00,100.00,0.00,0.00,200.00,300.00,100,2,yes,200.00',
+    ]);
+    const html = await runCli(['aging', 'l.csv', '--group-by', 'País', '--format', 'html'], { cwd: dir, env: cliEnv() });
+    expect(html.code).toBe(2);
+    expect(html.stderr).toMatch(/--group-by is not available with --format html/);
+    expect(html.stdout).toBe('');
     const bad = await runCli(['aging', 'l.csv', '--group-by', 'Región'], { cwd: dir, env: cliEnv() });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--group-by Región: .* no such column/);
