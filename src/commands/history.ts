@@ -32,10 +32,8 @@ const HEAD = {
 
 /** A letter's state as the table shows it: sent, failed, unknown… (enviada, fallida, desconocida…). */
 function stateText(state: string, lang: Lang): string {
-  return lang === 'es' ? (STATE_ES[state] ?? state) : state;
+  return translate(state, lang);
 }
-
-const STATE_ES: Readonly<Record<string, string>> = { sent: 'enviada', failed: 'fallida', deferred: 'diferida', unknown: 'desconocida', sending: 'enviándose' };
 
 export function historyTable(letters: readonly EffectiveLetter[], color: boolean, lang: Lang = 'en'): string {
   const table = new Table({

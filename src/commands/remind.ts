@@ -159,24 +159,14 @@ function summaryText(summary: DeliverySummary, channel: RunChannel, lang: Lang):
   return parts.map((p) => translate(p, lang)).join(' · ');
 }
 
-const WINDOW_WHY = {
-  en: { holiday: 'a public holiday', 'closed-day': 'no contact hours today', 'before-hours': 'before contact hours', 'after-hours': 'after contact hours', other: 'between contact hours' },
-  es: { holiday: 'un día festivo', 'closed-day': 'hoy no hay horario de contacto', 'before-hours': 'antes del horario de contacto', 'after-hours': 'después del horario de contacto', other: 'entre franjas del horario de contacto' },
-} as const;
-
-const WEEKDAY_ES: Readonly<Record<string, string>> = { mon: 'lun', tue: 'mar', wed: 'mié', thu: 'jue', fri: 'vie', sat: 'sáb', sun: 'dom' };
-
-/** "outside the contact window (Sunday 10:15 in America/Bogota); it opens 2026-03-02 07:00 America/Bogota". */
-function windowText(w: WindowDecision, timeZone: string, lang: Lang): string {
-  const W = WINDOW_WHY[lang];
-  const why = w.reason === 'holiday' || w.reason === 'closed-day' || w.reason === 'before-hours' || w.reason === 'after-hours' ? W[w.reason] : W.other;
-  const next = w.nextOpen === null ? null : describeInstant(w.nextOpen, timeZone);
-  if (lang === 'es') {
-    const local = `${w.local.date} ${w.local.time} (${WEEKDAY_ES[w.local.weekday] ?? w.local.weekday}) en ${timeZone}`;
-    return `fuera del horario de contacto: ${why}, ${local}; ${next === null ? 'no abre en el próximo año (revise contactWindow)' : `abre ${next}`}`;
-  }
+/**
+ * "outside the contact window: a public holiday, 2026-12-08 10:15 (tue) in America/Bogota; it
+ * opens 2026-12-09 07:00 America/Bogota" (English, the message id; i18n/es.ts translates it).
+ */
+function windowText(w: WindowDecision, timeZone: string): string {
+  const why = w.reason === 'holiday' ? 'a public holiday' : w.reason === 'closed-day' ? 'no contact hours today' : w.reason === 'before-hours' ? 'before contact hours' : w.reason === 'after-hours' ? 'after contact hours' : 'between contact hours';
   const local = `${w.local.date} ${w.local.time} (${w.local.weekday}) in ${timeZone}`;
-  return `outside the contact window: ${why}, ${local}; ${next === null ? 'it does not open within a year (check contactWindow)' : `it opens ${next}`}`;
+  return `outside the contact window: ${why}, ${local}; ${w.nextOpen === null ? 'it does not open within a year (check contactWindow)' : `it opens ${describeInstant(w.nextOpen, timeZone)}`}`;
 }
 
 async function confirm(ctx: RunContext, question: string): Promise<boolean> {
@@ -261,7 +251,7 @@ export function remindCommand(ctx: RunContext): Command {
     const window = contact ? windowDecision(ctx.now, contact) : null;
     if (window?.warning) ctx.stderr.write(`${warn}${t(window.warning)}\n`);
     if (flags.send && contact && window && !window.open) {
-      ctx.stderr.write(`${lang === 'es' ? 'No se envió nada' : 'Nothing sent'}: ${windowText(window, contact.timeZone, lang)}.\n`);
+      ctx.stderr.write(`${t(`Nothing sent: ${windowText(window, contact.timeZone)}.`)}\n`);
       return;
     }
 
@@ -300,7 +290,7 @@ export function remindCommand(ctx: RunContext): Command {
       const heldBack = new Map<ReadyMessage, ContactDecision>((gate?.blocked ?? []).map((b) => [b.item, b.decision]));
       const waiting = (m: ReadyMessage): string | null => {
         const d = heldBack.get(m);
-        return d && contact ? `waiting: ${describeBlock(d, contact.timeZone, lang)}` : null;
+        return d && contact ? `waiting: ${describeBlock(d, contact.timeZone)}` : null;
       };
 
       if (!flags.send) {
@@ -313,7 +303,7 @@ export function remindCommand(ctx: RunContext): Command {
           const others = plan.otherBuckets ? ` ${t(`${plan.otherBuckets} customer(s) with overdue invoices are in other buckets.`)}` : '';
           ctx.stderr.write(`${t(`${ready.length} ${what}(s) previewed in ${outDir}${channel === 'sms' ? ' (batch: sms-preview.csv)' : ''}; nothing was sent (add --send to send them).`)}${others}\n`);
         }
-        if (contact && window && !window.open) ctx.stderr.write(lang === 'es' ? `nota: ${windowText(window, contact.timeZone, lang)}; --send ahora no enviaría nada.\n` : `note: ${windowText(window, contact.timeZone, lang)}; --send now would send nothing.\n`);
+        if (contact && window && !window.open) ctx.stderr.write(`${t(`note: ${windowText(window, contact.timeZone)}; --send now would send nothing.`)}\n`);
         if (blocked.length) ctx.stderr.write(`${warn}${unknownText(blocked.length, lang)}\n`);
         return;
       }

@@ -387,34 +387,19 @@ export function gateContacts<T>(
   return { window, allowed, blocked };
 }
 
-/** Why a message is held back, per language (describeBlock). */
-const BLOCK_WHY: Readonly<Record<'en' | 'es', Record<WindowReason | CapReason, string>>> = {
-  en: {
+/**
+ * One line for a message held back: what blocks it and when it may go ("2026-03-02 07:00
+ * America/Bogota"). English, the message id: the commands show it in Spanish through i18n/es.ts.
+ */
+export function describeBlock(decision: ContactDecision, timeZone: string): string {
+  const why: Record<WindowReason | CapReason, string> = {
     'no-window': 'no window', open: 'open', ok: 'ok',
     holiday: 'a public holiday', 'closed-day': 'a day without contact hours', 'before-hours': 'before contact hours',
     'between-hours': 'between contact hours', 'after-hours': 'after contact hours',
     'daily-limit': 'already contacted today', 'weekly-limit': 'weekly contact limit reached',
     'other-channel-this-week': 'contacted by another channel this week',
-  },
-  es: {
-    'no-window': 'sin horario', open: 'abierto', ok: 'ok',
-    holiday: 'un día festivo', 'closed-day': 'un día sin horario de contacto', 'before-hours': 'antes del horario de contacto',
-    'between-hours': 'entre franjas del horario de contacto', 'after-hours': 'después del horario de contacto',
-    'daily-limit': 'ya se le contactó hoy', 'weekly-limit': 'se alcanzó el límite semanal de contactos',
-    'other-channel-this-week': 'ya se le contactó por otro canal esta semana',
-  },
-};
-
-/**
- * One line for a message held back: what blocks it and when it may go ("2026-03-02 07:00
- * America/Bogota", ISO in both languages), in English or Spanish.
- */
-export function describeBlock(decision: ContactDecision, timeZone: string, lang: 'en' | 'es' = 'en'): string {
-  const why = BLOCK_WHY[lang];
-  const next = decision.nextAllowed === null ? null : describeInstant(decision.nextAllowed, timeZone);
-  const when = lang === 'es'
-    ? next === null ? 'no hay apertura en el próximo año' : `próxima: ${next}`
-    : next === null ? 'no opening within a year' : `next ${next}`;
+  };
+  const when = decision.nextAllowed === null ? 'no opening within a year' : `next ${describeInstant(decision.nextAllowed, timeZone)}`;
   return `${why[decision.reason]}; ${when}`;
 }
 

@@ -11,6 +11,19 @@
 // Dates and times stay in ISO form; numbers stay as the English text has them.
 
 export const EXACT: Readonly<Record<string, string>> = {
+  // ---- remind: why a message waits, and the contact window (core/contact.ts, commands/remind.ts) ----
+  'no window': 'sin horario',
+  'a public holiday': 'un día festivo',
+  'a day without contact hours': 'un día sin horario de contacto',
+  'no contact hours today': 'hoy no hay horario de contacto',
+  'before contact hours': 'antes del horario de contacto',
+  'between contact hours': 'entre franjas del horario de contacto',
+  'after contact hours': 'después del horario de contacto',
+  'already contacted today': 'ya se le contactó hoy',
+  'weekly contact limit reached': 'se alcanzó el límite semanal de contactos',
+  'contacted by another channel this week': 'ya se le contactó por otro canal esta semana',
+  // weekdays as the window line abbreviates them
+  mon: 'lun', tue: 'mar', wed: 'mié', thu: 'jue', fri: 'vie', sat: 'sáb', sun: 'dom',
   '--group-by is not available with --format html: use table, md, csv, xlsx or json': '--group-by no está disponible con --format html: use table, md, csv, xlsx o json',
   // ---- reader: why a cell rejects its row (ledger/read.ts, ledger/values.ts) ----
   'is a formula with no saved value; open the file in Excel and save it again': 'es una fórmula sin valor guardado; abra el archivo en Excel y guárdelo de nuevo',
@@ -93,6 +106,7 @@ export const EXACT: Readonly<Record<string, string>> = {
   'no phone or address': 'sin teléfono ni dirección',
   // remind --send: the progress line on a terminal (mail/deliver.ts outcomes)
   'unknown': 'desconocida',
+  'sending': 'enviándose',
   'skipped': 'omitida',
   'not-tried': 'no intentada',
   'the SMTP server could not be reached': 'no se pudo conectar con el servidor SMTP',
@@ -334,7 +348,14 @@ export const PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/^(\d+) message\(s\) need attention \((.*)\)$/s, '{1} mensaje(s) requieren atención ({2})'],
   [/^the notify summary to (.*?) was not delivered \((.*)\)$/s, 'el resumen de notify para {1} no se entregó ({2})'],
   [/^… and (\d+) more message\(s\) with more than one part$/, '… y {1} mensaje(s) más con más de una parte'],
-  // remind: the contact window and caps (core/contact.ts)
+  // remind: the contact window and caps (core/contact.ts describeBlock, commands/remind.ts windowText)
+  [/^Nothing sent: (.*)\.$/s, 'No se envió nada: {1:t}.'],
+  [/^note: (.*); --send now would send nothing\.$/s, 'nota: {1:t}; --send ahora no enviaría nada.'],
+  [/^outside the contact window: (.+?), (\S+ \S+) \((\w+)\) in (.+?); it opens (.+)$/s, 'fuera del horario de contacto: {1:t}, {2} ({3:t}) en {4}; abre {5}'],
+  [/^outside the contact window: (.+?), (\S+ \S+) \((\w+)\) in (.+?); it does not open within a year \(check contactWindow\)$/s,
+    'fuera del horario de contacto: {1:t}, {2} ({3:t}) en {4}; no abre en el próximo año (revise contactWindow)'],
+  [/^(.+); next (\d{4}-\d\d-\d\d \d\d:\d\d .+)$/s, '{1:t}; próxima: {2}'],
+  [/^(.+); no opening within a year$/s, '{1:t}; no hay apertura en el próximo año'],
   [/^the "(.*)" preset lists public holidays for (.*) only: add (\d+)'s to contactWindow\.holidays$/s,
     'el perfil "{1}" sólo trae los días festivos de {2}: agregue los de {3} a contactWindow.holidays'],
   // remind: the SMS channel (letters/sms.ts)

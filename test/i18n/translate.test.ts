@@ -34,6 +34,15 @@ describe('translate', () => {
       .toBe('cartera.csv: falta una columna obligatoria: el número de factura; se buscó Factura, Folio en la fila 1 (Cliente, Fecha); quizá --map invoice="Num"');
   });
 
+  it('translates the contact window line and why a message waits, reasons and weekday included', () => {
+    expect(es('Nothing sent: outside the contact window: a public holiday, 2026-12-08 10:15 (tue) in America/Bogota; it opens 2026-12-09 07:00 America/Bogota.'))
+      .toBe('No se envió nada: fuera del horario de contacto: un día festivo, 2026-12-08 10:15 (mar) en America/Bogota; abre 2026-12-09 07:00 America/Bogota.');
+    expect(es('note: outside the contact window: no contact hours today, 2026-12-06 10:15 (sun) in America/Bogota; it does not open within a year (check contactWindow); --send now would send nothing.'))
+      .toBe('nota: fuera del horario de contacto: hoy no hay horario de contacto, 2026-12-06 10:15 (dom) en America/Bogota; no abre en el próximo año (revise contactWindow); --send ahora no enviaría nada.');
+    expect(es('waiting: weekly contact limit reached; next 2026-12-07 07:00 America/Bogota')).toBe('en espera: se alcanzó el límite semanal de contactos; próxima: 2026-12-07 07:00 America/Bogota');
+    expect(es('waiting: a day without contact hours; no opening within a year')).toBe('en espera: un día sin horario de contacto; no hay apertura en el próximo año');
+  });
+
   it('writes the optional part of a template only when its capture matched', () => {
     expect(es('skipped a row with no invoice and no amount')).toBe('se omitió una fila sin factura ni importe');
     expect(es('skipped a row with no invoice and no amount ("Notas")')).toBe('se omitió una fila sin factura ni importe ("Notas")');
