@@ -6,7 +6,7 @@ import { isoOfDay } from '../core/dates.js';
 import { InputError } from '../errors.js';
 import { FIELDS } from '../ledger/columns.js';
 import { formatDiagnostic } from '../ledger/diagnostics.js';
-import { translate, type Lang } from '../i18n/index.js';
+import { rowWord, translate, type Lang } from '../i18n/index.js';
 import type { LedgerRead } from '../ledger/read.js';
 import { addLedgerOptions, loadLedger, type LedgerOptions, type RunContext } from './common.js';
 
@@ -21,7 +21,7 @@ function pad(s: string, n: number): string {
 /** The words of the data-quality report; file names, headers, field names and dates as they are. */
 const WORDS = {
   en: {
-    file: 'File', delimiter: 'delimiter', sheet: 'Sheet', otherSheets: 'other sheets', hidden: 'hidden', header: 'Header', row: 'row',
+    file: 'File', delimiter: 'delimiter', sheet: 'Sheet', otherSheets: 'other sheets', hidden: 'hidden', header: 'Header',
     titlesSkipped: 'rows above it skipped as titles', columns: 'Columns', ignored: '(ignored)', notFound: 'not found (optional)',
     dates: 'Dates', rows: 'Rows', dataRows: 'data rows below the header',
     items: (n: number, credits: number, instalments: number) => `${n} open or closed items read (${credits} credits, ${instalments} invoices in instalments)`,
@@ -32,7 +32,7 @@ const WORDS = {
     payments: (file: string, read: number, rejected: number) => `Payments: ${file}: ${read} payment(s) read, ${rejected} rejected`,
   },
   es: {
-    file: 'Archivo', delimiter: 'separador', sheet: 'Hoja', otherSheets: 'otras hojas', hidden: 'oculta', header: 'Encabezado', row: 'fila',
+    file: 'Archivo', delimiter: 'separador', sheet: 'Hoja', otherSheets: 'otras hojas', hidden: 'oculta', header: 'Encabezado',
     titlesSkipped: 'las filas de arriba se omitieron como títulos', columns: 'Columnas', ignored: '(ignorada)', notFound: 'no encontrados (opcionales)',
     dates: 'Fechas', rows: 'Filas', dataRows: 'filas de datos debajo del encabezado',
     items: (n: number, credits: number, instalments: number) => `${n} partidas abiertas o cerradas leídas (${credits} créditos, ${instalments} facturas en parcialidades)`,
@@ -55,7 +55,7 @@ export function checkText(read: LedgerRead, lang: Lang = 'en'): string {
     const others = (read.sheets ?? []).filter((x) => x.name !== read.sheet);
     if (others.length) lines.push(`  ${W.otherSheets}: ${others.map((x) => `${x.name}${x.hidden ? ` (${W.hidden})` : ''}`).join(', ')}`);
   }
-  lines.push(`${W.header}: ${W.row} ${read.headerRow}${read.headerRow > 1 ? ` (${W.titlesSkipped})` : ''}`);
+  lines.push(`${W.header}: ${rowWord(lang)} ${read.headerRow}${read.headerRow > 1 ? ` (${W.titlesSkipped})` : ''}`);
   lines.push('', `${W.columns}:`);
   const width = Math.max(...read.mapping.choices.map((c) => c.header.length), 8) + 2;
   const ignored = pad(W.ignored, 13);

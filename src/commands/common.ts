@@ -163,6 +163,14 @@ export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: R
   return { config, clientDir, read, payments, lang, locale: resolveLocale(lang, config) };
 }
 
+/**
+ * DUNNING_THREADS: '1' → 'off' (one thread), '2' → 'on' (two threads whatever the size: tests,
+ * benchmarks), anything else → 'auto'. Read by the CSV reader (aging) and letter rendering (remind).
+ */
+export function threadsOf(env: NodeJS.ProcessEnv): 'auto' | 'off' | 'on' {
+  return env.DUNNING_THREADS === '1' ? 'off' : env.DUNNING_THREADS === '2' ? 'on' : 'auto';
+}
+
 /** SPEC §1: "no usable rows" is an input error (exit 3), not an empty report; its message in `lang`. */
 export function requireUsableRows(read: LedgerRead, lang: Lang = 'en'): void {
   if (read.invoices.length > 0 || read.stats.rejectedRows === 0) return;

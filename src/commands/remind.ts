@@ -30,7 +30,7 @@ import { boxTable } from '../render/boxtable.js';
 import { formatAmount, printable } from '../render/format.js';
 import { writeFilesAtomic } from '../render/output.js';
 import { translate, warningPrefix, type Lang } from '../i18n/index.js';
-import { addLedgerOptions, itemsAsOf, loadLedger, parseAsOf, parseBuckets, requireUsableRows, type LedgerOptions, type RunContext } from './common.js';
+import { addLedgerOptions, itemsAsOf, loadLedger, parseAsOf, parseBuckets, requireUsableRows, threadsOf, type LedgerOptions, type RunContext } from './common.js';
 
 interface RemindFlags extends LedgerOptions {
   asOf?: string;
@@ -274,7 +274,7 @@ export function remindCommand(ctx: RunContext): Command {
       const ready = await prepareMessages(plan, {
         channel, config, clientDir, asOf, bounds, templateDirs, levels: levelsOf(config), from, replyTo, bcc,
         records: journal.records, statement: Boolean(flags.statement) || config.attachStatement, now: ctx.now,
-        threads: ctx.env.DUNNING_THREADS === '1' ? 'off' : ctx.env.DUNNING_THREADS === '2' ? 'on' : 'auto',
+        threads: threadsOf(ctx.env),
       });
       const smsWarnings = ready.flatMap((m) => m.short?.warnings ?? []);
       if (smsWarnings.length && !g.quiet) {
