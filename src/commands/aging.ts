@@ -111,7 +111,7 @@ export function agingCommand(ctx: RunContext): Command {
     const asOf = parseAsOf(flags.asOf, ctx.today);
     // A CSV ledger is aged in one streaming pass when it can be (ledger/fastaging.ts: the same
     // report, in bounded memory); a bad --buckets is left to the general path to report.
-    const loaded = await loadLedger(ledger, flags, ctx, (config) => {
+    const loaded = await loadLedger(ledger, flags, ctx, { fast: (config) => {
       if (flags.groupBy) return null;
       try {
         // DUNNING_THREADS=1 reads on one thread, =2 on two whatever the size (benchmarks, tests).
@@ -122,7 +122,7 @@ export function agingCommand(ctx: RunContext): Command {
       } catch {
         return null;
       }
-    });
+    } });
     const { config, read, lang, locale } = loaded;
     const warn = warningPrefix(lang);
     requireUsableRows(read, lang);

@@ -128,11 +128,23 @@ export interface LoadedLedger {
 }
 
 /** Loads config and ledger with the shared options. */
-export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: RunContext, fast?: (config: Config) => FastAgingOptions | null): Promise<LoadedLedger> {
+/**
+ * What a command may do between reading the config and reading the ledger: `fast` — the options of
+ * the streaming aging pass (aging), or null for the general reader; `beforeRead` — start work that
+ * can run while the ledger is read (remind's render worker).
+ */
+export interface LoadHooks {
+  readonly fast?: (config: Config) => FastAgingOptions | null;
+  readonly beforeRead?: (config: Config, clientDir: string, lang: Lang) => void;
+}
+
+export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: RunContext, hooks: LoadHooks = {}): Promise<LoadedLedger> {
+  const { fast } = hooks;
   const clientDir = clientDirOf(ledgerPath);
   const config = await loadConfig(opts.config ? resolve(opts.config) : null, clientDir);
   const lang = resolveLang(opts.lang, config, ctx.env);
   ctx.onLang?.(lang);
+  hooks.beforeRead?.(config, clientDir, lang);
   if (opts.currency !== undefined && !/^[A-Za-z]{3}$/.test(opts.currency)) throw new UsageError(`--currency ${opts.currency}: use an ISO currency code like MXN, USD, EUR`);
   const flagMap = parseMapFlags(opts.map ?? []);
   const map = { ...config.columns, ...flagMap };

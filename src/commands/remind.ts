@@ -3,6 +3,7 @@
 // contact window and caps forbid (core/contact.ts), then either write previews or — with --send —
 // deliver through the journaled loop (mail/deliver.ts) by the channel chosen: email (SMTP), sms
 // (a CSV batch for a gateway) or webhook (JSON POSTs).
+import { statSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -17,6 +18,7 @@ import type { Config } from '../config.js';
 import { InputError, SendError, UsageError } from '../errors.js';
 import { buildLetterContext } from '../letters/context.js';
 import { askedMinor, fileOf, localeFor, logoPathOf, prepareMessages, type ReadyMessage, type RunChannel } from '../letters/outbox.js';
+import { prestartRenderWorker, type RenderWorker } from '../letters/parallel.js';
 import { journalInvoices, planLetters, type Plan } from '../letters/plan.js';
 import { shippedTemplatesDir } from '../letters/render.js';
 import { smsBatchCsv } from '../letters/sms.js';
@@ -179,6 +181,11 @@ async function confirm(ctx: RunContext, question: string): Promise<boolean> {
   }
 }
 
+/** Where templates are looked for, first found wins: --templates, the client folder's templates/, the shipped ones. */
+function templateDirsOf(flags: RemindFlags, clientDir: string): string[] {
+  return [...(flags.templates ? [resolve(flags.templates)] : []), join(clientDir, 'templates'), shippedTemplatesDir()];
+}
+
 function localTimeStamp(ms: number): string {
   const d = new Date(ms);
   const p = (n: number): string => String(n).padStart(2, '0');
@@ -212,7 +219,15 @@ export function remindCommand(ctx: RunContext): Command {
     if (!CHANNELS.includes(channel)) throw new UsageError(`--channel ${flags.channel}: expected one of ${CHANNELS.join(', ')}`);
     if (channel !== 'email' && (flags.pdf || flags.statement)) throw new UsageError(`--pdf and --statement are for letters (--channel email), not --channel ${channel}`);
     const asOf = parseAsOf(flags.asOf, ctx.today);
-    const loaded = await loadLedger(ledger, flags, ctx);
+    // A long run's second render thread starts now and loads the templates while the ledger is read.
+    let renderWorker = null as Promise<RenderWorker | null> | null;
+    const loaded = await loadLedger(ledger, flags, ctx, {
+      beforeRead: (config, clientDir, lang) => {
+        if (channel !== 'email' || flags.statement || config.attachStatement) return;
+        const ledgerBytes = statSync(ledger, { throwIfNoEntry: false })?.size ?? 0;
+        renderWorker = prestartRenderWorker({ templateDirs: templateDirsOf(flags, clientDir), langs: [lang], threads: threadsOf(ctx.env), ledgerBytes }).catch(() => null);
+      },
+    });
     const { config, clientDir, read, lang } = loaded;
     const t = (text: string): string => translate(text, lang);
     const warn = warningPrefix(lang);
@@ -252,6 +267,7 @@ export function remindCommand(ctx: RunContext): Command {
     if (window?.warning) ctx.stderr.write(`${warn}${t(window.warning)}\n`);
     if (flags.send && contact && window && !window.open) {
       ctx.stderr.write(`${t(`Nothing sent: ${windowText(window, contact.timeZone)}.`)}\n`);
+      await (await renderWorker)?.stop();
       return;
     }
 
@@ -269,12 +285,12 @@ export function remindCommand(ctx: RunContext): Command {
         resendUnknown: Boolean(flags.resendUnknown), channel,
       });
       const blocked = plan.skipped.filter((x) => x.unknownKey);
-      const templateDirs = [...(flags.templates ? [resolve(flags.templates)] : []), join(clientDir, 'templates'), shippedTemplatesDir()];
+      const templateDirs = templateDirsOf(flags, clientDir);
       // Everything is rendered (and every template error found) before anything is written or sent.
       const ready = await prepareMessages(plan, {
         channel, config, clientDir, asOf, bounds, templateDirs, levels: levelsOf(config), from, replyTo, bcc,
         records: journal.records, statement: Boolean(flags.statement) || config.attachStatement, now: ctx.now,
-        threads: threadsOf(ctx.env),
+        threads: threadsOf(ctx.env), renderWorker: await renderWorker,
       });
       const smsWarnings = ready.flatMap((m) => m.short?.warnings ?? []);
       if (smsWarnings.length && !g.quiet) {
@@ -393,6 +409,7 @@ export function remindCommand(ctx: RunContext): Command {
         throw new SendError(t(`${troubled} ${channel === 'email' ? 'letter' : 'message'}(s) not delivered: ${text}`));
       }
     } finally {
+      await (await renderWorker)?.stop();
       await sender?.close();
       await lock?.release();
     }

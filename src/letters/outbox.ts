@@ -13,10 +13,9 @@ import { parseAddressList } from '../mail/address.js';
 import { messageIdFor, type Journal } from '../mail/journal.js';
 import type { MessageAttachment } from '../mail/smtp.js';
 import { buildLetterContext, LETTER_KINDS, type LetterInput, type LetterItemInput, type LetterKind } from './context.js';
-import type { EmailJob } from './emailjob.js';
-import { renderEmails, type RenderThreads } from './parallel.js';
+import type { EmailJob, LetterText } from './emailjob.js';
+import { renderEmails, type RenderThreads, type RenderWorker } from './parallel.js';
 import type { Plan, PlannedEntry } from './plan.js';
-import type { RenderedLetter } from './render.js';
 import { loadSmsTemplates, renderSms, smsBatchLine, toE164, type RenderedSms, type SmsTemplates } from './sms.js';
 
 export type RunChannel = 'email' | 'sms' | 'webhook';
@@ -27,11 +26,10 @@ export interface ReadyMessage {
   readonly channel: RunChannel;
   /** Appended to the journal once the letter was sent: the level's fee, charged once (email only). */
   readonly feeRecord: FeeRecordDraft | null;
-  /** The letter's variables (also the short message's). */
   /** The letter's data (context.ts LetterInput): a printable copy (--pdf) builds its context from it. */
   readonly letter: LetterInput;
-  /** The email letter (subject, text, html); null for short messages. */
-  readonly rendered: RenderedLetter | null;
+  /** The email letter's subject and text part (the HTML part is in `raw`); null for short messages. */
+  readonly rendered: LetterText | null;
   /** The short message (sms, webhook); null for email. */
   readonly short: RenderedSms | null;
   /** The customer's phone in E.164, when the ledger has a usable one. */
@@ -68,6 +66,8 @@ export interface OutboxSettings {
   readonly now: number;
   /** Rendering email letters on two threads (parallel.ts); default 'auto'. */
   readonly threads?: RenderThreads;
+  /** The render worker started while the ledger was read (parallel.ts prestartRenderWorker), if any. */
+  readonly renderWorker?: RenderWorker | null;
 }
 
 export function kindFor(entry: PlannedEntry, levels: readonly LevelRule[]): LetterKind {
@@ -207,7 +207,7 @@ async function prepareEmails(plan: Plan, s: OutboxSettings): Promise<ReadyMessag
   }
   // Statements are attached as PDF bytes: those runs stay on one thread (nothing to gain from
   // copying every attachment to the worker and back).
-  const rendered = await renderEmails(jobs, s.templateDirs, s.statement ? 'off' : s.threads ?? 'auto');
+  const rendered = await renderEmails(jobs, s.templateDirs, s.statement ? 'off' : s.threads ?? 'auto', s.renderWorker ?? null);
   return pending.map((p, i) => ({ ...p, ...rendered[i]! }));
 }
 

@@ -30,15 +30,44 @@ const WORKER_SHARE = 0.5;
 
 const WORKER_URL = new URL('./renderworker.js', import.meta.url);
 
-/** Every job rendered, in order. Throws the first TemplateError met (on either thread). */
-export async function renderEmails(jobs: readonly EmailJob[], templateDirs: readonly string[], threads: RenderThreads): Promise<RenderedEmail[]> {
-  const useWorker = threads === 'on' || (threads === 'auto' && jobs.length >= PARALLEL_MIN_LETTERS && availableParallelism() >= 2);
-  const cut = useWorker && jobs.length > 1 && existsSync(fileURLToPath(WORKER_URL)) ? cutPoint(jobs) : jobs.length;
-  const worker = cut < jobs.length ? await startWorker({ templateDirs, jobs: jobs.slice(cut) }) : null;
+/**
+ * A ledger file from this size on may well make a run of PARALLEL_MIN_LETTERS letters (about
+ * 10,000 rows): the worker is then started before the ledger is read (prestartRenderWorker).
+ */
+const PRESTART_MIN_BYTES = 1 << 20;
+
+function workerAvailable(threads: RenderThreads): boolean {
+  return threads !== 'off' && (threads === 'on' || availableParallelism() >= 2) && existsSync(fileURLToPath(WORKER_URL));
+}
+
+/**
+ * Starts the render worker early, for a ledger of `ledgerBytes` that will probably give a long run:
+ * while this thread reads the ledger and plans, the worker starts (a V8 isolate, Handlebars) and
+ * loads and checks the templates of `langs` — about half a second a long run no longer waits for.
+ * renderEmails uses it, or stops it when the run turns out short. Null when not worth it.
+ */
+export async function prestartRenderWorker(opts: { readonly templateDirs: readonly string[]; readonly langs: readonly ('es' | 'en')[]; readonly threads: RenderThreads; readonly ledgerBytes: number }): Promise<RenderWorker | null> {
+  if (!workerAvailable(opts.threads) || (opts.threads === 'auto' && opts.ledgerBytes < PRESTART_MIN_BYTES)) return null;
+  const worker = await startWorker();
+  worker?.post({ type: 'warm', templateDirs: opts.templateDirs, langs: opts.langs });
+  return worker;
+}
+
+/**
+ * Every job rendered, in order. Throws the first TemplateError met (on either thread). A worker
+ * started ahead of time is used when the run is long enough, and stopped in any case.
+ */
+export async function renderEmails(jobs: readonly EmailJob[], templateDirs: readonly string[], threads: RenderThreads, prestarted: RenderWorker | null = null): Promise<RenderedEmail[]> {
+  const useWorker = threads === 'on' || (threads === 'auto' && jobs.length >= PARALLEL_MIN_LETTERS);
+  const cut = useWorker && jobs.length > 1 && workerAvailable(threads) ? cutPoint(jobs) : jobs.length;
+  let worker: RenderWorker | null = null;
+  if (cut < jobs.length) worker = prestarted ?? (await startWorker());
+  if (worker !== prestarted) await prestarted?.stop();
+  const result = worker?.render({ type: 'render', templateDirs, jobs: jobs.slice(cut) }) ?? null;
   const out: RenderedEmail[] = [];
   try {
     const templates = new Map<'es' | 'en', LetterTemplates>();
-    const rest = worker ? cut : jobs.length;
+    const rest = result ? cut : jobs.length;
     for (let i = 0; i < rest; i++) {
       const job = jobs[i]!;
       let t = templates.get(job.lang);
@@ -48,7 +77,7 @@ export async function renderEmails(jobs: readonly EmailJob[], templateDirs: read
       }
       out.push(await renderEmailJob(job, t));
     }
-    if (worker) out.push(...(await worker.result));
+    if (result) out.push(...(await result));
     return out;
   } finally {
     await worker?.stop();
@@ -64,12 +93,14 @@ function cutPoint(jobs: readonly EmailJob[]): number {
   return Math.min(i, jobs.length - 1); // the worker gets one letter at least
 }
 
-interface RenderWorker {
-  readonly result: Promise<RenderedEmail[]>;
+/** The render worker: a warm-up message, then one render request answered once. */
+export interface RenderWorker {
+  post(request: RenderRequest & { type: 'warm' }): void;
+  render(request: RenderRequest & { type: 'render' }): Promise<RenderedEmail[]>;
   stop(): Promise<void>;
 }
 
-async function startWorker(request: RenderRequest): Promise<RenderWorker | null> {
+async function startWorker(): Promise<RenderWorker | null> {
   const { Worker } = await import('node:worker_threads');
   let worker: InstanceType<typeof Worker>;
   try {
@@ -77,23 +108,39 @@ async function startWorker(request: RenderRequest): Promise<RenderWorker | null>
   } catch {
     return null;
   }
-  const result = new Promise<RenderedEmail[]>((resolve, reject) => {
-    worker.once('message', (reply: RenderReply) => {
-      if (reply.type === 'error') {
-        // A template that fails on one of the worker's letters is the user's error, as on this thread.
-        reject(reply.name === 'TemplateError' ? new TemplateError(reply.message) : Object.assign(new Error(`render worker: ${reply.message}`), { stack: reply.stack ?? undefined }));
-        return;
-      }
-      resolve(reply.letters.map((l) => ({
-        rendered: l.rendered,
-        raw: Buffer.from(l.raw.buffer, l.raw.byteOffset, l.raw.byteLength),
-      })));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`render worker exited (${code}) before it replied`)));
-  });
-  // This thread may fail first (a template error in its part): the worker's outcome is then moot.
-  result.catch(() => {});
-  worker.postMessage(request);
-  return { result, stop: async () => void (await worker.terminate()) };
+  // Idle, it must not keep the process alive (a run that fails while reading the ledger just ends),
+  // and a worker that dies while warming up is reported by the render request, if there is one.
+  worker.unref();
+  worker.on('error', () => {});
+  let stopped = false;
+  return {
+    post: (request) => worker.postMessage(request),
+    render: (request) => {
+      worker.ref();
+      const result = new Promise<RenderedEmail[]>((resolve, reject) => {
+        worker.once('message', (reply: RenderReply) => {
+          if (reply.type === 'error') {
+            // A template that fails on one of the worker's letters is the user's error, as on this thread.
+            reject(reply.name === 'TemplateError' ? new TemplateError(reply.message) : Object.assign(new Error(`render worker: ${reply.message}`), { stack: reply.stack ?? undefined }));
+            return;
+          }
+          resolve(reply.letters.map((l) => ({
+            rendered: l.rendered,
+            raw: Buffer.from(l.raw.buffer, l.raw.byteOffset, l.raw.byteLength),
+          })));
+        });
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`render worker exited (${code}) before it replied`)));
+      });
+      // This thread may fail first (a template error in its part): the worker's outcome is then moot.
+      result.catch(() => {});
+      worker.postMessage(request);
+      return result;
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await worker.terminate();
+    },
+  };
 }

@@ -1,31 +1,37 @@
 // The second thread of a long `remind` run: renders the email letters it is sent (emailjob.ts)
-// while the main thread renders the others, and sends back each letter's parts and message
-// bytes (the bytes transferred, not copied). Started by parallel.ts; one job list, one
-// reply, then the main thread terminates it.
+// while the main thread renders the others, and sends back each letter's subject, text and
+// message bytes (the bytes transferred, not copied). Started by parallel.ts, possibly ahead of
+// time: a 'warm' message first has it load the templates (and run the code once on the sample
+// letters) while the main thread is still reading the ledger; then one 'render' request, one
+// reply, and the main thread terminates it.
 import { parentPort } from 'node:worker_threads';
-import { renderEmailJob, type EmailJob } from './emailjob.js';
-import { loadTemplates, type LetterTemplates, type RenderedLetter } from './render.js';
+import { renderEmailJob, type EmailJob, type LetterText } from './emailjob.js';
+import { loadTemplates, type LetterTemplates } from './render.js';
 
-export interface RenderRequest {
-  readonly templateDirs: readonly string[];
-  readonly jobs: readonly EmailJob[];
-}
+export type RenderRequest =
+  | { readonly type: 'warm'; readonly templateDirs: readonly string[]; readonly langs: readonly ('es' | 'en')[] }
+  | { readonly type: 'render'; readonly templateDirs: readonly string[]; readonly jobs: readonly EmailJob[] };
 
 export type RenderReply =
-  | { readonly type: 'done'; readonly letters: readonly { rendered: RenderedLetter; raw: Uint8Array }[] }
+  | { readonly type: 'done'; readonly letters: readonly { rendered: LetterText; raw: Uint8Array }[] }
   | { readonly type: 'error'; readonly name: string; readonly message: string; readonly stack: string | null };
 
-async function renderAll(request: RenderRequest): Promise<{ reply: RenderReply; transfer: ArrayBuffer[] }> {
-  const templates = new Map<'es' | 'en', LetterTemplates>();
-  const letters: { rendered: RenderedLetter; raw: Uint8Array }[] = [];
+const templates = new Map<'es' | 'en', Promise<LetterTemplates>>();
+
+function templatesOf(templateDirs: readonly string[], lang: 'es' | 'en'): Promise<LetterTemplates> {
+  let t = templates.get(lang);
+  if (!t) {
+    t = loadTemplates(templateDirs, lang);
+    templates.set(lang, t);
+  }
+  return t;
+}
+
+async function renderAll(templateDirs: readonly string[], jobs: readonly EmailJob[]): Promise<{ reply: RenderReply; transfer: ArrayBuffer[] }> {
+  const letters: { rendered: LetterText; raw: Uint8Array }[] = [];
   const transfer: ArrayBuffer[] = [];
-  for (const job of request.jobs) {
-    let t = templates.get(job.lang);
-    if (!t) {
-      t = await loadTemplates(request.templateDirs, job.lang);
-      templates.set(job.lang, t);
-    }
-    const r = await renderEmailJob(job, t);
+  for (const job of jobs) {
+    const r = await renderEmailJob(job, await templatesOf(templateDirs, job.lang));
     // A copy of its own: a small Buffer may sit in Node's shared pool, which must not be moved.
     const raw = new Uint8Array(r.raw);
     transfer.push(raw.buffer);
@@ -36,8 +42,13 @@ async function renderAll(request: RenderRequest): Promise<{ reply: RenderReply; 
 
 const port = parentPort;
 if (port) {
-  port.once('message', (request: RenderRequest) => {
-    renderAll(request).then(
+  port.on('message', (request: RenderRequest) => {
+    if (request.type === 'warm') {
+      // A template that fails here fails on the main thread too, which says so: nothing to report.
+      for (const lang of request.langs) templatesOf(request.templateDirs, lang).catch(() => templates.delete(lang));
+      return;
+    }
+    renderAll(request.templateDirs, request.jobs).then(
       ({ reply, transfer }) => port.postMessage(reply, transfer),
       (err: unknown) => {
         const e = err instanceof Error ? err : new Error(String(err));

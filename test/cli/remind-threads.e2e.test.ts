@@ -1,8 +1,10 @@
 // `remind` renders long runs on two threads (src/letters/parallel.ts): the letters must be the
 // same bytes as on one thread, in the same order and files, a template error met by the worker
 // must stop the run like one met on the main thread, and a send from a two-thread run delivers
-// every letter once. DUNNING_THREADS=2 forces the worker at any size, =1 keeps one thread.
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+// every letter once. DUNNING_THREADS=2 forces the worker at any size, =1 keeps one thread. The
+// worker is started while the ledger is read (a large file, or =2): a run that turns out short
+// stops it, and a template it cannot load is reported once, by the main thread.
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliEnv, clientFactory, countByMessageId, csv, runCli, startSmtp } from './smtp-helpers.js';
@@ -93,5 +95,45 @@ describe('remind on two threads', () => {
     } finally {
       await smtp.close();
     }
+  });
+
+  it('stops the worker started for a large ledger when the run is short, with the same letter', async () => {
+    // Over 1 MB of rows (the size from which the worker starts while the ledger is read), one customer selected.
+    let text = ledger();
+    const padding: string[][] = [];
+    for (let k = 0; k < 13_000; k++) padding.push([`Cliente relleno ${k % 500}`, `R-${k}`, '2026-11-20', '2027-01-20', '1000.00', 'MXN', `r${k % 500}@relleno.mx`]);
+    text += csv(padding);
+    const client = await newClient(text, { skipLevels: true });
+    expect((await stat(client.ledger)).size).toBeGreaterThan(2 ** 20);
+    const outs = [];
+    for (const threads of ['1', undefined]) {
+      const out = join(client.dir, `out-${threads ?? 'auto'}`);
+      const started = Date.now();
+      const r = await runCli(['remind', client.ledger, '--as-of', '2026-12-01', '--customer', 'Cliente 05', '--out', out], { cwd: client.cwd, env: cliEnv({ DUNNING_NOW: NOW, DUNNING_THREADS: threads }) });
+      expect(r.stderr).not.toMatch(/internal|worker/i);
+      expect(r.code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(60_000); // ended, not kept alive by an idle worker
+      outs.push(await filesOf(out));
+    }
+    expect([...outs[0]!.keys()]).toHaveLength(2); // one letter: .eml and .txt
+    expect([...outs[1]!.keys()]).toEqual([...outs[0]!.keys()]);
+    for (const [name, bytes] of outs[0]!) expect(outs[1]!.get(name)!.equals(bytes), name).toBe(true);
+  });
+
+  it('reports a template that cannot be loaded once, the same with the worker started early', async () => {
+    const client = await newClient(ledger(), { skipLevels: true });
+    await mkdir(join(client.dir, 'templates', 'es'), { recursive: true });
+    await writeFile(join(client.dir, 'templates', 'es', 'friendly.html.hbs'), '<p>{{#if customer.name}}sin cerrar</p>\n');
+    const results = [];
+    for (const threads of ['1', '2']) {
+      const out = join(client.dir, `out-${threads}`);
+      const r = await runCli(['remind', client.ledger, '--as-of', '2026-12-01', '--out', out], { cwd: client.cwd, env: cliEnv({ DUNNING_NOW: NOW, DUNNING_THREADS: threads }) });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('friendly.html.hbs');
+      expect(r.stderr.match(/friendly\.html\.hbs/g)).toHaveLength(1);
+      await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+      results.push(r.stderr);
+    }
+    expect(results[1]).toBe(results[0]);
   });
 });
