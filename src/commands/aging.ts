@@ -140,7 +140,7 @@ export function agingCommand(ctx: RunContext): Command {
     }
     if (flags.snapshot) {
       const file = await saveSnapshot(loaded.clientDir, toJsonReport(report, reportWarnings(read)));
-      if (!ctx.global().quiet) ctx.stderr.write(`${lang === 'es' ? 'instantánea guardada' : 'snapshot saved'}: ${file}\n`);
+      if (!ctx.global().quiet) ctx.stderr.write(`${translate(`snapshot saved: ${file}`, lang)}\n`);
     }
     if (flags.criticalOnly) report = criticalOnly(report);
     // The JSON report keeps its warnings in English (machine-facing, stable); the others are read by people.
@@ -163,7 +163,7 @@ export function agingCommand(ctx: RunContext): Command {
     if (flags.output) {
       const { writeFileAtomic } = await import('../render/output.js');
       await writeFileAtomic(resolve(flags.output), out);
-      if (!g.quiet) ctx.stderr.write(`${lang === 'es' ? 'Reporte escrito en' : 'Report written to'} ${flags.output}\n`);
+      if (!g.quiet) ctx.stderr.write(`${translate(`Report written to ${flags.output}`, lang)}\n`);
     } else {
       ctx.stdout.write(out);
     }

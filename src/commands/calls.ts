@@ -128,13 +128,13 @@ export function callsCommand(ctx: RunContext): Command {
       for (const [rep, list] of byRep) {
         const file = join(dir, `${lang === 'es' ? 'llamadas' : 'calls'}-${slug(rep)}.${format}`);
         await writeFileAtomic(file, await encode(callsLayout(list, lang), format as 'csv' | 'xlsx', lang));
-        if (!g.quiet) ctx.stderr.write(`${file}: ${list.length} ${lang === 'es' ? `cliente(s) de ${rep}` : `customer(s) for ${rep}`}\n`);
+        if (!g.quiet) ctx.stderr.write(`${translate(`${file}: ${list.length} customer(s) for ${rep}`, lang)}\n`);
       }
       return;
     }
     if (format === 'table') {
       if (flags.output) throw new UsageError('-o needs --format csv or xlsx (or a .csv/.xlsx file name)');
-      ctx.stdout.write(entries.length ? callsTable(entries, lang, locale, g.color && Boolean(ctx.stdout.isTTY)) : `${lang === 'es' ? 'Nadie a quien llamar.' : 'Nobody to call.'}\n`);
+      ctx.stdout.write(entries.length ? callsTable(entries, lang, locale, g.color && Boolean(ctx.stdout.isTTY)) : `${translate('Nobody to call.', lang)}\n`);
       return;
     }
     const out = await encode(callsLayout(entries, lang), format, lang);

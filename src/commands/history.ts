@@ -79,8 +79,8 @@ export function historyCommand(ctx: RunContext): Command {
           await lock.release();
         }
         if (!ctx.global().quiet) {
-          const was = letter.state !== 'unknown' ? (lang === 'es' ? ` (antes: ${stateText(letter.state, lang)})` : ` (it was ${letter.state})`) : '';
-          ctx.stderr.write(`${key}: ${lang === 'es' ? `registrada como ${stateText(state, lang)}` : `recorded as ${state}`}${was}\n`);
+          const was = letter.state !== 'unknown' ? ` (it was ${letter.state})` : '';
+          ctx.stderr.write(`${t(`${key}: recorded as ${state}${was}`)}\n`);
         }
         return;
       }
@@ -90,8 +90,8 @@ export function historyCommand(ctx: RunContext): Command {
         return;
       }
       if (shown.length === 0) {
-        const who = flags.customer ? (lang === 'es' ? ` para "${flags.customer}"` : ` for "${flags.customer}"`) : '';
-        ctx.stdout.write(`${lang === 'es' ? 'No hay cartas en' : 'No letters in'} ${journal.path}${who}.\n`);
+        const who = flags.customer ? ` for "${flags.customer}"` : '';
+        ctx.stdout.write(`${t(`No letters in ${journal.path}${who}.`)}\n`);
         return;
       }
       ctx.stdout.write(historyTable(shown, ctx.global().color && Boolean(ctx.stdout.isTTY), lang));

@@ -11,6 +11,8 @@
 // Dates and times stay in ISO form; numbers stay as the English text has them.
 
 export const EXACT: Readonly<Record<string, string>> = {
+  // ---- calls (commands/calls.ts) ----
+  'Nobody to call.': 'Nadie a quien llamar.',
   // ---- remind: why a message waits, and the contact window (core/contact.ts, commands/remind.ts) ----
   'no window': 'sin horario',
   'a public holiday': 'un día festivo',
@@ -124,6 +126,12 @@ export const EXACT: Readonly<Record<string, string>> = {
 
 /** [English RegExp over the whole message, Spanish template]. Order matters: the first match wins. */
 export const PATTERNS: readonly (readonly [RegExp, string])[] = [
+  // ---- status lines of aging, calls and history (commands/*.ts) ----
+  [/^snapshot saved: (.+)$/s, 'instantánea guardada: {1}'],
+  [/^Report written to (.+)$/s, 'Reporte escrito en {1}'],
+  [/^(.+): (\d+) customer\(s\) for (.+)$/s, '{1}: {2} cliente(s) de {3}'],
+  [/^(\S+): recorded as (sent|failed)(?: \(it was (\w+)\))?$/, '{1}: registrada como {2:t}{3? (antes: {3:t})}'],
+  [/^No letters in (.+?)(?: for "(.*)")?\.$/s, 'No hay cartas en {1}{2? para "{2}"}.'],
   // ---- reader: cells and rows (ledger/read.ts; the fast path, ledger/fast*.ts, writes the same texts) ----
   [/^is an error value \((.*)\)$/s, 'es un valor de error ({1})'],
   [/^appears in rows (.+) with the same due date but different amounts: not lines of one invoice, not instalments; fix the file or give the invoice-total column with --map$/s,

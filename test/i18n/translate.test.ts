@@ -70,6 +70,17 @@ describe('translate', () => {
     expect(es('deferred: 451 4.3.0 Try again later')).toBe('diferida: 451 4.3.0 Try again later');
   });
 
+  it('translates the status lines of aging, calls and history', () => {
+    expect(es('snapshot saved: /c/.dunning/snapshots/2026-03-31.json')).toBe('instantánea guardada: /c/.dunning/snapshots/2026-03-31.json');
+    expect(es('Report written to informe.xlsx')).toBe('Reporte escrito en informe.xlsx');
+    expect(es('/c/llamadas-ana.csv: 3 customer(s) for Ana López')).toBe('/c/llamadas-ana.csv: 3 cliente(s) de Ana López');
+    expect(es('Nobody to call.')).toBe('Nadie a quien llamar.');
+    expect(es('a1b2c3: recorded as sent')).toBe('a1b2c3: registrada como enviada');
+    expect(es('a1b2c3: recorded as failed (it was deferred)')).toBe('a1b2c3: registrada como fallida (antes: diferida)');
+    expect(es('No letters in /c/.dunning/journal.jsonl.')).toBe('No hay cartas en /c/.dunning/journal.jsonl.');
+    expect(es('No letters in /c/.dunning/journal.jsonl for "Núñez".')).toBe('No hay cartas en /c/.dunning/journal.jsonl para "Núñez".');
+  });
+
   it('already Spanish text passes through unchanged (an edge may translate twice)', () => {
     const once = es('ledger.csv: 2 row(s) rejected (listed above)');
     expect(es(once)).toBe(once);
