@@ -9,7 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { dayOfLocalDate } from './core/dates.js';
 import { DunningError, EXIT } from './errors.js';
 import { langFromArgv, translate, type Lang } from './i18n/index.js';
-import { setReadProgressListener, ttyReadProgress } from './ledger/progress.js';
+import { setReadProgressListener, ttyReadProgress } from './progress.js';
 import type { GlobalOptions, RunContext } from './commands/common.js';
 
 type CommandMaker = (ctx: RunContext) => Command;
@@ -113,8 +113,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       lang = resolved;
     },
   };
-  // A progress line on stderr for reads over a second, only on a TTY and never under --quiet.
-  if (process.stderr.isTTY) setReadProgressListener(ttyReadProgress(process.stderr, { enabled: () => !ctx.global().quiet }));
+  // A progress line on stderr for reads (and long steps) over a second, only on a TTY and never under --quiet.
+  if (process.stderr.isTTY) setReadProgressListener(ttyReadProgress(process.stderr, { enabled: () => !ctx.global().quiet, translate: (text) => translate(text, lang) }));
   try {
     program = await buildProgram(ctx, argv);
     await program.parseAsync([...argv]);

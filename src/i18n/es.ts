@@ -126,6 +126,10 @@ export const EXACT: Readonly<Record<string, string>> = {
 
 /** [English RegExp over the whole message, Spanish template]. Order matters: the first match wins. */
 export const PATTERNS: readonly (readonly [RegExp, string])[] = [
+  // ---- the progress line on a terminal (progress.ts) ----
+  [/^Reading (.+)…( \d+%)?(?: \(([\d,]+) rows\))?$/s, 'Leyendo {1}…{2}{3? ({3} filas)}'],
+  [/^Rendering ([\d,]+) letters…( \d+%)?$/, 'Generando {1} cartas…{2}'],
+  [/^Writing ([\d,]+) files…( \d+%)?$/, 'Escribiendo {1} archivos…{2}'],
   // ---- status lines of aging, calls and history (commands/*.ts) ----
   [/^snapshot saved: (.+)$/s, 'instantánea guardada: {1}'],
   [/^Report written to (.+)$/s, 'Reporte escrito en {1}'],

@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { createRequire } from 'node:module';
 import { InputError, UsageError } from '../errors.js';
 import { CsvScanner, CsvSyntaxError, ESCAPED, type CsvRecord } from './csvscan.js';
-import { reportReadProgress } from './progress.js';
+import { reportReadProgress } from '../progress.js';
 import { EMPTY, type Cell, type RawRow, type RowSource } from './table.js';
 
 export interface CsvOptions {

@@ -38,7 +38,7 @@ import type { Diagnostic } from './diagnostics.js';
 import { readPart, type WorkerJob, type WorkerReply } from './fastpart.js';
 import { Bail, CONTACT, EMAIL_FIELD, FastReader, FLAG_DROPPED, FLAG_MEMBER, FLAG_PAID_BY_STATUS, Items, KNOWN, PartScanner, type FastSpec, type Grouping } from './fastreader.js';
 import { NO_DAY } from './fastvalues.js';
-import { reportReadProgress } from './progress.js';
+import { reportReadProgress } from '../progress.js';
 import type { LedgerRead, ReadOptions } from './read.js';
 import { openTable, type OpenedTable } from './source.js';
 import { readXlsxFast } from './xlsxfast.js';

@@ -9,7 +9,7 @@
 // value (CellReader), not one per cell.
 import { dayFromExcelSerial, parseIsoDay } from '../core/dates.js';
 import { InputError } from '../errors.js';
-import { reportReadProgress } from './progress.js';
+import { reportReadProgress } from '../progress.js';
 import { EMPTY, type Cell, type RawRow, type RowSource, type SheetInfo } from './table.js';
 import { contentOf, decodeText, richText, rootPrefix, startTags } from './xml.js';
 import {
@@ -147,7 +147,7 @@ export async function openXlsx(path: string, displayName: string, limits?: Parti
 
 /**
  * Feeds the sheet's bytes to `scanner`, one inflated piece at a time, yielding after each piece
- * (the caller takes the rows the piece completed) and reporting progress (ledger/progress.ts) in
+ * (the caller takes the rows the piece completed) and reporting progress (src/progress.ts) in
  * bytes of the sheet's XML against its inflated size.
  */
 async function* scanPieces(zip: ZipArchive, part: ZipEntry, where: string, scanner: SheetScanner): AsyncGenerator<void> {

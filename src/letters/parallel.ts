@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { TemplateError } from '../errors.js';
+import { reportTaskProgress } from '../progress.js';
 import { jobCost, renderEmailJob, type EmailJob, type RenderedEmail } from './emailjob.js';
 import { loadTemplates, type LetterTemplates } from './render.js';
 import type { RenderReply, RenderRequest } from './renderworker.js';
@@ -65,10 +66,13 @@ export async function renderEmails(jobs: readonly EmailJob[], templateDirs: read
   if (worker !== prestarted) await prestarted?.stop();
   const result = worker?.render({ type: 'render', templateDirs, jobs: jobs.slice(cut) }) ?? null;
   const out: RenderedEmail[] = [];
+  // On a terminal, a long run shows how far this thread is (the worker's part goes at about the same pace).
+  const label = `Rendering ${jobs.length.toLocaleString('en-US')} letters`;
   try {
     const templates = new Map<'es' | 'en', LetterTemplates>();
     const rest = result ? cut : jobs.length;
     for (let i = 0; i < rest; i++) {
+      if ((i & 63) === 0) reportTaskProgress(label, i, rest);
       const job = jobs[i]!;
       let t = templates.get(job.lang);
       if (!t) {
@@ -80,6 +84,7 @@ export async function renderEmails(jobs: readonly EmailJob[], templateDirs: read
     if (result) out.push(...(await result));
     return out;
   } finally {
+    reportTaskProgress(label, jobs.length, jobs.length, true);
     await worker?.stop();
   }
 }

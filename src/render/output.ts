@@ -7,6 +7,7 @@ import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { reportTaskProgress } from '../progress.js';
 
 // One random token per process plus a counter: unique enough with the exclusive-create flag, and
 // 10,000 previews no longer pay for a randomBytes call each.
@@ -65,10 +66,21 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * a preview may be empty or missing — 10,000 previews took ~8 s of fsyncs here, 0.3 s without.
  */
 export async function writeFilesAtomic(files: readonly { readonly path: string; readonly data: string | Uint8Array }[], opts: { readonly fsyncEach?: boolean; readonly batch?: number } = {}): Promise<void> {
+  // Thousands of files (letter previews) can take seconds on a slow disk: a progress line on a terminal.
+  const label = `Writing ${files.length.toLocaleString('en-US')} files`;
+  try {
+    await writeBatches(files, opts, (done) => reportTaskProgress(label, done, files.length));
+  } finally {
+    reportTaskProgress(label, files.length, files.length, true);
+  }
+}
+
+async function writeBatches(files: readonly { readonly path: string; readonly data: string | Uint8Array }[], opts: { readonly fsyncEach?: boolean; readonly batch?: number }, progress: (done: number) => void): Promise<void> {
   const fsyncEach = opts.fsyncEach ?? true;
-  if (!fsyncEach) return writeFilesAtomicUnsynced(files, opts.batch ?? 512);
+  if (!fsyncEach) return writeFilesAtomicUnsynced(files, opts.batch ?? 512, progress);
   const batch = opts.batch ?? 64;
   for (let i = 0; i < files.length; i += batch) {
+    progress(i);
     const part = files.slice(i, i + batch);
     const temps = part.map((f) => tempPathFor(f.path));
     const written: string[] = [];
@@ -100,9 +112,10 @@ export async function writeFilesAtomic(files: readonly { readonly path: string; 
  * 4 thread-pool threads creating files in one directory fought over it; the same files written
  * one after the other took ~0.2 s of JavaScript and less kernel time.
  */
-async function writeFilesAtomicUnsynced(files: readonly { readonly path: string; readonly data: string | Uint8Array }[], batch: number): Promise<void> {
+async function writeFilesAtomicUnsynced(files: readonly { readonly path: string; readonly data: string | Uint8Array }[], batch: number, progress: (done: number) => void): Promise<void> {
   for (let i = 0; i < files.length; i += batch) {
     if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    progress(i);
     const part = files.slice(i, i + batch);
     const written: string[] = [];
     let current = part[0]!.path;
