@@ -283,3 +283,25 @@ describe('plain-text layout', () => {
     expect(wrapLine(line)).toEqual([`${'x'.repeat(60)} llámenos al`, '+52 55 1234 5678 hoy']);
   });
 });
+
+describe('a letter rendered in one call', () => {
+  test('gives what its three parts give one by one, escaping the HTML part only', async () => {
+    const dir = oneLetter({ 'es/friendly.html.hbs': '<p>{{customer.name}} & {{amountAskedFormatted}}</p>\n', 'es/friendly.text.hbs': 'Hola {{customer.name}} & co\n' });
+    const templates = await loadTemplates([dir], 'es');
+    const ctx = buildLetterContext(spanishInput('friendly', { customer: { name: 'Pérez <& Hijos>' } }));
+    const whole = renderLetter(templates, ctx);
+    const byParts = renderLetter({ ...templates, whole: undefined }, ctx);
+    expect(whole).toEqual(byParts);
+    expect(whole.html).toBe(`<p>Pérez &lt;&amp; Hijos&gt; & ${ctx.amountAskedFormatted}</p>\n`);
+    expect(whole.text).toBe('Hola Pérez <& Hijos> & co\n');
+    expect(whole.subject).toBe('Recordatorio para Pérez <& Hijos>');
+  });
+
+  test('a template that writes the separating character itself is rendered part by part, unchanged', async () => {
+    const dir = oneLetter({ 'es/friendly.text.hbs': 'Hola\u0001{{customer.name}}\n' });
+    const templates = await loadTemplates([dir], 'es');
+    const letter = renderLetter(templates, context());
+    expect(letter.text).toBe(`Hola\u0001${context().customer.name}\n`);
+    expect(letter.subject).toBe(`Recordatorio para ${context().customer.name}`);
+  });
+});
