@@ -414,8 +414,14 @@ function wrapWords(body: string, width: number, indent: string, hang: string): s
   return out;
 }
 
+/** What tidy would change, in a text that ends with one line end: see tidy's first line. */
+const UNTIDY = /[^\S\n](?:\n|$)|\n\n\n|^\s|\r/;
+
 /** Blank lines collapsed and trailing spaces dropped: conditionals in a template leave both behind. */
-function tidy(text: string, wrap: boolean): string {
+export function tidy(text: string, wrap: boolean): string {
+  // Most HTML parts have nothing to tidy (Handlebars drops the lines of standalone {{#if}} tags):
+  // one scan by a regular expression instead of splitting, trimming and joining ~300 lines.
+  if (!wrap && text.endsWith('\n') && !text.endsWith('\n\n') && !UNTIDY.test(text)) return text;
   const lines = (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).split('\n');
   const out: string[] = [];
   for (const line of lines) {

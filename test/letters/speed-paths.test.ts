@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { codePoints, layoutTable } from '../../src/letters/helpers.js';
 import { formatDateLong, formatDateShort, formatNumber } from '../../src/letters/format.js';
-import { wrapLine } from '../../src/letters/render.js';
+import { tidy, wrapLine } from '../../src/letters/render.js';
 import { writeFilesAtomic } from '../../src/render/output.js';
 import { day } from './fixture.js';
 
@@ -157,3 +157,25 @@ describe('word wrap by positions', () => {
     );
   });
 });
+
+describe('the HTML part left as it is when there is nothing to tidy', () => {
+  /** tidy's long way: every line trimmed at its end, blank runs collapsed, the whole trimmed. */
+  const longWay = (text: string): string =>
+    (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).split('\n').map((l) => l.trimEnd()).join('\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
+
+  test('gives what the long way gives, for any mix of blanks, line ends and text', () => {
+    const piece = fc.constantFrom('<p>', 'a', 'é', ' ', '\t', '\n', '\r', '\r\n', '\u00a0', '\u2028', '\ufeff', '</p>', '  x');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+      const text = parts.join('');
+      expect(tidy(text, false)).toBe(longWay(text));
+    }), { numRuns: 3000 });
+  });
+
+  test('an already tidy part comes back as the same string; an untidy one is tidied', () => {
+    const tidyHtml = '<p>a</p>\n<p>b c</p>\n\n<p>d</p>\n';
+    expect(tidy(tidyHtml, false)).toBe(tidyHtml);
+    expect(tidy('<p>a</p>  \n\n\n\n<p>b</p>\n\n', false)).toBe('<p>a</p>\n\n<p>b</p>\n');
+    expect(tidy(' <p>a</p>', false)).toBe('<p>a</p>\n');
+  });
+});
+
