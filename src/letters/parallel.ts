@@ -62,7 +62,8 @@ export async function renderEmails(jobs: readonly EmailJob[], templateDirs: read
   const useWorker = threads === 'on' || (threads === 'auto' && jobs.length >= PARALLEL_MIN_LETTERS);
   const cut = useWorker && jobs.length > 1 && workerAvailable(threads) ? cutPoint(jobs) : jobs.length;
   let worker: RenderWorker | null = null;
-  if (cut < jobs.length) worker = prestarted ?? (await startWorker());
+  // A worker started early that has died since (it should not) is replaced, not waited for.
+  if (cut < jobs.length) worker = prestarted?.alive() ? prestarted : await startWorker();
   if (worker !== prestarted) await prestarted?.stop();
   const result = worker?.render({ type: 'render', templateDirs, jobs: jobs.slice(cut) }) ?? null;
   const out: RenderedEmail[] = [];
@@ -100,6 +101,8 @@ function cutPoint(jobs: readonly EmailJob[]): number {
 
 /** The render worker: a warm-up message, then one render request answered once. */
 export interface RenderWorker {
+  /** False once the thread has exited. */
+  alive(): boolean;
   post(request: RenderRequest & { type: 'warm' }): void;
   render(request: RenderRequest & { type: 'render' }): Promise<RenderedEmail[]>;
   stop(): Promise<void>;
@@ -118,7 +121,12 @@ async function startWorker(): Promise<RenderWorker | null> {
   worker.unref();
   worker.on('error', () => {});
   let stopped = false;
+  let exited = false;
+  worker.once('exit', () => {
+    exited = true;
+  });
   return {
+    alive: () => !exited,
     post: (request) => worker.postMessage(request),
     render: (request) => {
       worker.ref();

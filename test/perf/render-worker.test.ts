@@ -1,0 +1,50 @@
+// The letters' render worker on a real thread: the built code (dist/, as `npm test` builds it
+// before vitest runs), because the worker is a module Node loads by itself. A worker started
+// ahead of time that has died before the letters were ready must not be waited for: the run
+// renders without it (or with a new one) and gives the letters of a one-thread run.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { EmailJob } from '../../src/letters/emailjob.js';
+import type * as Parallel from '../../src/letters/parallel.js';
+import { sampleLetterInputs, shippedTemplatesDir } from '../../src/letters/render.js';
+
+const BUILT = new URL('../../dist/letters/parallel.js', import.meta.url);
+
+function jobs(n: number): EmailJob[] {
+  const [full] = sampleLetterInputs('formal', 'es');
+  return Array.from({ length: n }, (_, i) => ({
+    lang: 'es' as const,
+    template: 'formal',
+    input: { ...full!, customer: { ...full!.customer, name: `Cliente ${i}` } },
+    mail: {
+      from: { name: 'Cobranza', address: 'cobranza@ruiz.mx' }, to: [{ name: `Cliente ${i}`, address: `c${i}@cliente.mx` }],
+      cc: [], bcc: [], replyTo: null, messageId: `<k${i}@ruiz.mx>`, date: new Date(Date.UTC(2026, 11, 1, 15)), headers: {},
+    },
+  }));
+}
+
+describe.skipIf(!existsSync(fileURLToPath(BUILT)))('the render worker (built code)', () => {
+  it('renders half the letters on the worker started early, the same bytes as one thread', async () => {
+    const { prestartRenderWorker, renderEmails } = (await import(BUILT.href)) as typeof Parallel;
+    const dirs = [shippedTemplatesDir()];
+    const early = await prestartRenderWorker({ templateDirs: dirs, langs: ['es'], threads: 'on', ledgerBytes: 0 });
+    expect(early?.alive()).toBe(true);
+    const two = await renderEmails(jobs(40), dirs, 'on', early);
+    const one = await renderEmails(jobs(40), dirs, 'off');
+    expect(two.map((r) => r.raw.toString('latin1'))).toEqual(one.map((r) => r.raw.toString('latin1')));
+  });
+
+  it('does not wait for an early worker that died: the letters come out all the same', async () => {
+    const { prestartRenderWorker, renderEmails } = (await import(BUILT.href)) as typeof Parallel;
+    const dirs = [shippedTemplatesDir()];
+    const early = (await prestartRenderWorker({ templateDirs: dirs, langs: ['es'], threads: 'on', ledgerBytes: 0 }))!;
+    // A request the worker cannot take kills it (an exception in its message handler).
+    early.post({ type: 'warm', templateDirs: dirs, langs: null as unknown as ['es'] });
+    for (let i = 0; i < 200 && early.alive(); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(early.alive()).toBe(false);
+    const out = await renderEmails(jobs(12), dirs, 'on', early);
+    expect(out).toHaveLength(12);
+    out.forEach((r, i) => expect(r.raw.toString('latin1')).toContain(`Message-ID: <k${i}@ruiz.mx>`));
+  });
+});
