@@ -30,7 +30,7 @@ import { pastContactsOf } from '../mail/records.js';
 import { buildRawMessage, openSender, resolveSmtpSettings, type SendResult, type Sender } from '../mail/smtp.js';
 import { boxTable } from '../render/boxtable.js';
 import { formatAmount, printable } from '../render/format.js';
-import { writeFilesAtomic } from '../render/output.js';
+import { writeFilesAtomic, writeNewDirectory } from '../render/output.js';
 import { translate, warningPrefix, type Lang } from '../i18n/index.js';
 import { addLedgerOptions, itemsAsOf, loadLedger, parseAsOf, parseBuckets, requireUsableRows, threadsOf, type LedgerOptions, type RunContext } from './common.js';
 
@@ -82,12 +82,12 @@ async function writePdfs(dir: string, letters: readonly ReadyMessage[], logoPath
 
 /**
  * Previews, or copies of what was sent: email `.eml` + `.txt`; webhook `.json` (the payload) +
- * `.txt`. Atomic per file, in batches (render/output.ts writeFilesAtomic). Previews are not fsynced
- * one by one (a re-run writes them again); copies of letters sent — the evidence — are.
+ * `.txt`. Atomic per file, in batches (render/output.ts writeFilesAtomic), or a whole new folder
+ * at once (writeNewDirectory). Previews are not fsynced one by one (a re-run writes them again);
+ * copies of letters sent — the evidence — are.
  */
 async function writeCopies(dir: string, messages: readonly ReadyMessage[], durable: boolean): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await writeFilesAtomic(messages.flatMap((l) => {
+  const files = messages.flatMap((l) => {
     const to = l.recipients.join(', ') || '(nobody reachable)';
     if (l.rendered) {
       return [
@@ -97,7 +97,11 @@ async function writeCopies(dir: string, messages: readonly ReadyMessage[], durab
     }
     const text = `To: ${to}\nParts: ${l.short!.segments.segments} (${l.short!.segments.encoding})\n\n${l.short!.text}\n`;
     return l.channel === 'webhook' ? [{ path: fileOf(dir, l, 'json'), data: l.raw }, { path: fileOf(dir, l, 'txt'), data: text }] : [{ path: fileOf(dir, l, 'txt'), data: text }];
-  }), { fsyncEach: durable });
+  });
+  // A new previews folder (a new as-of date) appears whole, in one rename; an existing one is updated file by file.
+  if (!durable && files.length > 0 && (await writeNewDirectory(dir, files))) return;
+  await mkdir(dir, { recursive: true });
+  await writeFilesAtomic(files, { fsyncEach: durable });
 }
 
 const PLAN_HEAD = {

@@ -3,8 +3,8 @@
 // A reader — or a cron job copying the report — sees the old file or the new one, never half of
 // one; when anything fails the temp file is removed and the error names the path.
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { reportTaskProgress } from '../progress.js';
@@ -139,6 +139,50 @@ async function writeFilesAtomicUnsynced(files: readonly { readonly path: string;
       for (const t of written) rmSync(t, { force: true });
       throw writeError(current, err);
     }
+  }
+}
+
+/**
+ * Writes a folder that does not exist yet, whole and unsynced (letter previews): the files go into
+ * a temp folder beside it, which is then renamed to `dir`. One rename instead of one a file — on
+ * this project's bench disk 20,000 renames took ~0.5 s — and a reader sees no folder or the full
+ * one. Returns false, having written nothing, when `dir` already exists (or appears meanwhile):
+ * the caller then replaces file by file (writeFilesAtomic). Each file's path must be in `dir`.
+ */
+export async function writeNewDirectory(dir: string, files: readonly { readonly path: string; readonly data: string | Uint8Array }[]): Promise<boolean> {
+  if (existsSync(dir)) return false;
+  await mkdir(dirname(dir), { recursive: true }).catch((err: unknown) => {
+    throw writeError(dir, err);
+  });
+  const temp = tempPathFor(dir);
+  const label = `Writing ${files.length.toLocaleString('en-US')} files`;
+  let current = temp;
+  try {
+    mkdirSync(temp);
+    for (let i = 0; i < files.length; i++) {
+      if (i > 0 && i % 512 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (i % 512 === 0) reportTaskProgress(label, i, files.length);
+      const f = files[i]!;
+      if (dirname(f.path) !== dir) throw new Error(`internal: ${f.path} is not in ${dir}`);
+      current = f.path;
+      const fd = openSync(join(temp, basename(f.path)), 'wx', 0o666);
+      try {
+        writeAllSync(fd, typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    current = dir;
+    renameSync(temp, dir);
+    return true;
+  } catch (err) {
+    rmSync(temp, { recursive: true, force: true });
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    // The folder appeared since (another run): replaced file by file instead.
+    if (current === dir && (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM')) return false;
+    throw writeError(current, err);
+  } finally {
+    reportTaskProgress(label, files.length, files.length, true);
   }
 }
 

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { codePoints, layoutTable } from '../../src/letters/helpers.js';
 import { formatDateLong, formatDateShort, formatNumber } from '../../src/letters/format.js';
 import { tidy, wrapLine } from '../../src/letters/render.js';
-import { writeFilesAtomic } from '../../src/render/output.js';
+import { writeFilesAtomic, writeNewDirectory } from '../../src/render/output.js';
 import { day } from './fixture.js';
 
 const NBSP = '\u00a0';
@@ -176,6 +176,42 @@ describe('the HTML part left as it is when there is nothing to tidy', () => {
     expect(tidy(tidyHtml, false)).toBe(tidyHtml);
     expect(tidy('<p>a</p>  \n\n\n\n<p>b</p>\n\n', false)).toBe('<p>a</p>\n\n<p>b</p>\n');
     expect(tidy(' <p>a</p>', false)).toBe('<p>a</p>\n');
+  });
+});
+
+describe('a new previews folder written whole', () => {
+  let root = '';
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'dunning-newdir-'));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('appears with every file, and nothing else is left beside it', async () => {
+    const dir = join(root, 'reminders', '2026-12-01');
+    const files = Array.from({ length: 1200 }, (_, i) => ({ path: join(dir, `${String(i).padStart(4, '0')}.txt`), data: i % 2 ? `carta ${i}\n` : Buffer.from(`eml ${i}`) }));
+    expect(await writeNewDirectory(dir, files)).toBe(true);
+    const names = (await readdir(dir)).sort();
+    expect(names).toHaveLength(1200);
+    expect(await readFile(join(dir, '0007.txt'), 'utf8')).toBe('carta 7\n');
+    expect(await readFile(join(dir, '0008.txt'), 'utf8')).toBe('eml 8');
+    expect(await readdir(join(root, 'reminders'))).toEqual(['2026-12-01']);
+  });
+
+  test('leaves an existing folder alone and says so (the caller replaces file by file)', async () => {
+    const dir = join(root, 'prev');
+    await writeNewDirectory(dir, [{ path: join(dir, 'a.txt'), data: 'old' }]);
+    expect(await writeNewDirectory(dir, [{ path: join(dir, 'a.txt'), data: 'new' }, { path: join(dir, 'b.txt'), data: 'b' }])).toBe(false);
+    expect(await readdir(dir)).toEqual(['a.txt']);
+    expect(await readFile(join(dir, 'a.txt'), 'utf8')).toBe('old');
+  });
+
+  test('when a file cannot be written, neither the folder nor its temp folder is left', async () => {
+    const dir = join(root, 'out');
+    const files = [{ path: join(dir, 'a.txt'), data: 'a' }, { path: join(dir, 'a.txt'), data: 'again' }];
+    await expect(writeNewDirectory(dir, files)).rejects.toThrow(/cannot write .*a\.txt/);
+    expect(await readdir(root)).toEqual([]);
   });
 });
 
