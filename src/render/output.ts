@@ -66,12 +66,19 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * a preview may be empty or missing — 10,000 previews took ~8 s of fsyncs here, 0.3 s without.
  */
 export async function writeFilesAtomic(files: readonly { readonly path: string; readonly data: string | Uint8Array }[], opts: { readonly fsyncEach?: boolean; readonly batch?: number } = {}): Promise<void> {
-  // Thousands of files (letter previews) can take seconds on a slow disk: a progress line on a terminal.
-  const label = `Writing ${files.length.toLocaleString('en-US')} files`;
+  await withWriteProgress(files.length, (progress) => writeBatches(files, opts, progress));
+}
+
+/**
+ * Thousands of files (letter previews) can take seconds on a slow disk: the writing is reported
+ * as a step (the progress line of a terminal, progress.ts), its end included whatever happens.
+ */
+async function withWriteProgress<T>(count: number, write: (progress: (done: number) => void) => Promise<T>): Promise<T> {
+  const label = `Writing ${count.toLocaleString('en-US')} files`;
   try {
-    await writeBatches(files, opts, (done) => reportTaskProgress(label, done, files.length));
+    return await write((done) => reportTaskProgress(label, done, count));
   } finally {
-    reportTaskProgress(label, files.length, files.length, true);
+    reportTaskProgress(label, count, count, true);
   }
 }
 
@@ -123,13 +130,8 @@ async function writeFilesAtomicUnsynced(files: readonly { readonly path: string;
       for (const f of part) {
         current = f.path;
         const temp = tempPathFor(f.path);
-        const fd = openSync(temp, 'wx', 0o666);
+        createFileSync(temp, f.data);
         written.push(temp);
-        try {
-          writeAllSync(fd, typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data);
-        } finally {
-          closeSync(fd);
-        }
       }
       for (let k = 0; k < part.length; k++) {
         current = part[k]!.path;
@@ -155,34 +157,41 @@ export async function writeNewDirectory(dir: string, files: readonly { readonly 
     throw writeError(dir, err);
   });
   const temp = tempPathFor(dir);
-  const label = `Writing ${files.length.toLocaleString('en-US')} files`;
-  let current = temp;
-  try {
-    mkdirSync(temp);
-    for (let i = 0; i < files.length; i++) {
-      if (i > 0 && i % 512 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      if (i % 512 === 0) reportTaskProgress(label, i, files.length);
-      const f = files[i]!;
-      if (dirname(f.path) !== dir) throw new Error(`internal: ${f.path} is not in ${dir}`);
-      current = f.path;
-      const fd = openSync(join(temp, basename(f.path)), 'wx', 0o666);
-      try {
-        writeAllSync(fd, typeof f.data === 'string' ? Buffer.from(f.data, 'utf8') : f.data);
-      } finally {
-        closeSync(fd);
+  return withWriteProgress(files.length, async (progress) => {
+    let current = temp;
+    try {
+      mkdirSync(temp);
+      for (let i = 0; i < files.length; i++) {
+        if (i > 0 && i % 512 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (i % 512 === 0) progress(i);
+        const f = files[i]!;
+        if (dirname(f.path) !== dir) throw new Error(`internal: ${f.path} is not in ${dir}`);
+        current = f.path;
+        createFileSync(join(temp, basename(f.path)), f.data);
       }
+      current = dir;
+      renameSync(temp, dir);
+      return true;
+    } catch (err) {
+      rmSync(temp, { recursive: true, force: true });
+      const code = (err as NodeJS.ErrnoException | null)?.code;
+      // The folder appeared since (another run): replaced file by file instead.
+      if (current === dir && (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM')) return false;
+      throw writeError(current, err);
     }
-    current = dir;
-    renameSync(temp, dir);
-    return true;
-  } catch (err) {
-    rmSync(temp, { recursive: true, force: true });
-    const code = (err as NodeJS.ErrnoException | null)?.code;
-    // The folder appeared since (another run): replaced file by file instead.
-    if (current === dir && (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'EPERM')) return false;
-    throw writeError(current, err);
+  });
+}
+
+/** Creates `path`, which must not exist, holding `data`; a file a failed write left behind is removed. */
+function createFileSync(path: string, data: string | Uint8Array): void {
+  const fd = openSync(path, 'wx', 0o666);
+  let written = false;
+  try {
+    writeAllSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    written = true;
   } finally {
-    reportTaskProgress(label, files.length, files.length, true);
+    closeSync(fd);
+    if (!written) rmSync(path, { force: true });
   }
 }
 
