@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { TemplateError } from '../errors.js';
 import { reportTaskProgress } from '../progress.js';
 import { jobCost, renderEmailJob, type EmailJob, type RenderedEmail } from './emailjob.js';
-import { loadTemplates, type LetterTemplates } from './render.js';
+import { templateLoader } from './render.js';
 import type { RenderReply, RenderRequest } from './renderworker.js';
 
 /** 'auto': a worker for long runs on a machine with two cores; 'off': never; 'on': always (tests). */
@@ -70,17 +70,12 @@ export async function renderEmails(jobs: readonly EmailJob[], templateDirs: read
   // On a terminal, a long run shows how far this thread is (the worker's part goes at about the same pace).
   const label = `Rendering ${jobs.length.toLocaleString('en-US')} letters`;
   try {
-    const templates = new Map<'es' | 'en', LetterTemplates>();
+    const templatesOf = templateLoader(templateDirs);
     const rest = result ? cut : jobs.length;
     for (let i = 0; i < rest; i++) {
       if ((i & 63) === 0) reportTaskProgress(label, i, rest);
       const job = jobs[i]!;
-      let t = templates.get(job.lang);
-      if (!t) {
-        t = await loadTemplates(templateDirs, job.lang);
-        templates.set(job.lang, t);
-      }
-      out.push(await renderEmailJob(job, t));
+      out.push(await renderEmailJob(job, await templatesOf(job.lang)));
     }
     if (result) out.push(...(await result));
     return out;

@@ -344,6 +344,23 @@ export async function loadTemplates(dirs: readonly string[], lang: 'es' | 'en'):
   return templates;
 }
 
+/**
+ * Each language's templates loaded once, when first asked (a run's letters may be in both), by the
+ * main thread and by the render worker alike. A load that failed is tried again when asked again.
+ */
+export function templateLoader(dirs: readonly string[]): (lang: 'es' | 'en') => Promise<LetterTemplates> {
+  const loaded = new Map<'es' | 'en', Promise<LetterTemplates>>();
+  return (lang) => {
+    let t = loaded.get(lang);
+    if (!t) {
+      t = loadTemplates(dirs, lang);
+      loaded.set(lang, t);
+      t.catch(() => loaded.delete(lang));
+    }
+    return t;
+  };
+}
+
 /** Width of the text part's paragraphs: what reads well in a terminal, Notepad or a mail client. */
 const TEXT_WIDTH = 76;
 
@@ -449,13 +466,12 @@ export function renderLetter(templates: LetterTemplates, context: LetterContext,
   const subjectPart = part(templates, name, 'subject');
   const htmlPart = part(templates, name, 'html');
   const textPart = part(templates, name, 'text');
-  const one = templates.whole?.get(name);
+  const whole = templates.whole?.get(name)?.(context).split(PART_SEPARATOR);
   // A template that writes the separator itself gets its parts rendered one by one instead.
-  const parts = one ? one(context).split(PART_SEPARATOR) : [];
-  if (parts.length !== 3) parts.splice(0, parts.length, subjectPart.render(context), htmlPart.render(context), textPart.render(context));
-  const subject = parts[0]!.replace(/\s+/g, ' ').trim();
+  const [subjectText, html, text] = whole?.length === 3 ? whole : [subjectPart.render(context), htmlPart.render(context), textPart.render(context)];
+  const subject = subjectText!.replace(/\s+/g, ' ').trim();
   if (subject === '') throw fail(subjectPart.file, null, 'the subject is empty for this letter');
-  return { subject, html: tidy(parts[1]!, false), text: tidy(parts[2]!, true) };
+  return { subject, html: tidy(html!, false), text: tidy(text!, true) };
 }
 
 /**

@@ -6,7 +6,7 @@
 // reply, and the main thread terminates it.
 import { parentPort } from 'node:worker_threads';
 import { renderEmailJob, type EmailJob, type LetterText } from './emailjob.js';
-import { loadTemplates, type LetterTemplates } from './render.js';
+import { templateLoader, type LetterTemplates } from './render.js';
 
 export type RenderRequest =
   | { readonly type: 'warm'; readonly templateDirs: readonly string[]; readonly langs: readonly ('es' | 'en')[] }
@@ -16,15 +16,12 @@ export type RenderReply =
   | { readonly type: 'done'; readonly letters: readonly { rendered: LetterText; raw: Uint8Array }[] }
   | { readonly type: 'error'; readonly name: string; readonly message: string; readonly stack: string | null };
 
-const templates = new Map<'es' | 'en', Promise<LetterTemplates>>();
+// One run, one set of template folders: the loader is made with the first message's.
+let loader: ((lang: 'es' | 'en') => Promise<LetterTemplates>) | null = null;
 
 function templatesOf(templateDirs: readonly string[], lang: 'es' | 'en'): Promise<LetterTemplates> {
-  let t = templates.get(lang);
-  if (!t) {
-    t = loadTemplates(templateDirs, lang);
-    templates.set(lang, t);
-  }
-  return t;
+  loader ??= templateLoader(templateDirs);
+  return loader(lang);
 }
 
 async function renderAll(templateDirs: readonly string[], jobs: readonly EmailJob[]): Promise<{ reply: RenderReply; transfer: ArrayBuffer[] }> {
@@ -44,8 +41,9 @@ const port = parentPort;
 if (port) {
   port.on('message', (request: RenderRequest) => {
     if (request.type === 'warm') {
-      // A template that fails here fails on the main thread too, which says so: nothing to report.
-      for (const lang of request.langs) templatesOf(request.templateDirs, lang).catch(() => templates.delete(lang));
+      // A template that fails here fails on the main thread too, which says so: nothing to report
+      // (the loader tries again if the render request needs that language).
+      for (const lang of request.langs) templatesOf(request.templateDirs, lang).catch(() => {});
       return;
     }
     renderAll(request.templateDirs, request.jobs).then(
