@@ -18,6 +18,8 @@
 //   total to come due 5,000.00 (500000) = balance.
 import { parseIsoDay, type Day } from '../../src/core/dates.js';
 import type { LetterInput, LetterItemInput, LetterKind } from '../../src/letters/context.js';
+import type { EmailJob } from '../../src/letters/emailjob.js';
+import { sampleLetterInputs } from '../../src/letters/render.js';
 
 export function day(iso: string): Day {
   const d = parseIsoDay(iso);
@@ -111,3 +113,23 @@ export function englishInput(kind: LetterKind, overrides: Partial<LetterInput> =
     ...overrides,
   };
 }
+
+/**
+ * `n` email jobs for renderEmails (letters/parallel.ts): the sample customers of `template` (the
+ * full one, or alternately the full and the bare one), each named "Cliente i", with Message-ID <ki@ruiz.mx>.
+ */
+export function emailJobs(n: number, template: LetterKind, opts: { alternate?: boolean } = {}): EmailJob[] {
+  const [full, bare] = sampleLetterInputs(template, 'es');
+  return Array.from({ length: n }, (_, i) => ({
+    lang: 'es' as const,
+    template,
+    input: { ...(opts.alternate && i % 2 ? bare! : full!), customer: { ...full!.customer, name: `Cliente ${i}` } },
+    mail: {
+      from: { name: 'Cobranza', address: 'cobranza@ruiz.mx' },
+      to: [{ name: `Cliente ${i}`, address: `c${i}@cliente.mx` }],
+      cc: [], bcc: [], replyTo: null,
+      messageId: `<k${i}@ruiz.mx>`, date: new Date(Date.UTC(2026, 11, 1, 15)), headers: {},
+    },
+  }));
+}
+

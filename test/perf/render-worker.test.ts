@@ -5,24 +5,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { EmailJob } from '../../src/letters/emailjob.js';
 import type * as Parallel from '../../src/letters/parallel.js';
-import { sampleLetterInputs, shippedTemplatesDir } from '../../src/letters/render.js';
+import { shippedTemplatesDir } from '../../src/letters/render.js';
+import { emailJobs } from '../letters/fixture.js';
 
 const BUILT = new URL('../../dist/letters/parallel.js', import.meta.url);
-
-function jobs(n: number): EmailJob[] {
-  const [full] = sampleLetterInputs('formal', 'es');
-  return Array.from({ length: n }, (_, i) => ({
-    lang: 'es' as const,
-    template: 'formal',
-    input: { ...full!, customer: { ...full!.customer, name: `Cliente ${i}` } },
-    mail: {
-      from: { name: 'Cobranza', address: 'cobranza@ruiz.mx' }, to: [{ name: `Cliente ${i}`, address: `c${i}@cliente.mx` }],
-      cc: [], bcc: [], replyTo: null, messageId: `<k${i}@ruiz.mx>`, date: new Date(Date.UTC(2026, 11, 1, 15)), headers: {},
-    },
-  }));
-}
 
 describe.skipIf(!existsSync(fileURLToPath(BUILT)))('the render worker (built code)', () => {
   it('renders half the letters on the worker started early, the same bytes as one thread', async () => {
@@ -30,8 +17,8 @@ describe.skipIf(!existsSync(fileURLToPath(BUILT)))('the render worker (built cod
     const dirs = [shippedTemplatesDir()];
     const early = await prestartRenderWorker({ templateDirs: dirs, langs: ['es'], threads: 'on', ledgerBytes: 0 });
     expect(early?.alive()).toBe(true);
-    const two = await renderEmails(jobs(40), dirs, 'on', early);
-    const one = await renderEmails(jobs(40), dirs, 'off');
+    const two = await renderEmails(emailJobs(40, 'formal'), dirs, 'on', early);
+    const one = await renderEmails(emailJobs(40, 'formal'), dirs, 'off');
     expect(two.map((r) => r.raw.toString('latin1'))).toEqual(one.map((r) => r.raw.toString('latin1')));
   });
 
@@ -43,7 +30,7 @@ describe.skipIf(!existsSync(fileURLToPath(BUILT)))('the render worker (built cod
     early.post({ type: 'warm', templateDirs: dirs, langs: null as unknown as ['es'] });
     for (let i = 0; i < 200 && early.alive(); i++) await new Promise((r) => setTimeout(r, 25));
     expect(early.alive()).toBe(false);
-    const out = await renderEmails(jobs(12), dirs, 'on', early);
+    const out = await renderEmails(emailJobs(12, 'formal'), dirs, 'on', early);
     expect(out).toHaveLength(12);
     out.forEach((r, i) => expect(r.raw.toString('latin1')).toContain(`Message-ID: <k${i}@ruiz.mx>`));
   });
