@@ -17,7 +17,8 @@ import { currencyExponent, minorToMajor } from '../core/money.js';
 import type { Config } from '../config.js';
 import { InputError, SendError, UsageError } from '../errors.js';
 import { buildLetterContext } from '../letters/context.js';
-import { askedMinor, fileOf, localeFor, logoPathOf, prepareMessages, type ReadyMessage, type RunChannel } from '../letters/outbox.js';
+import { previewText } from '../letters/emailjob.js';
+import { askedMinor, fileOf, localeFor, logoPathOf, prepareMessages, recipientsText, type ReadyMessage, type RunChannel } from '../letters/outbox.js';
 import { prestartRenderWorker, type RenderWorker } from '../letters/parallel.js';
 import { journalInvoices, planLetters, type Plan } from '../letters/plan.js';
 import { shippedTemplatesDir } from '../letters/render.js';
@@ -30,7 +31,7 @@ import { pastContactsOf } from '../mail/records.js';
 import { buildRawMessage, openSender, resolveSmtpSettings, type SendResult, type Sender } from '../mail/smtp.js';
 import { boxTable } from '../render/boxtable.js';
 import { formatAmount, printable } from '../render/format.js';
-import { writeFilesAtomic, writeNewDirectory } from '../render/output.js';
+import { openSpool, writeFilesAtomic, type Spool } from '../render/output.js';
 import { translate, warningPrefix, type Lang } from '../i18n/index.js';
 import { addLedgerOptions, itemsAsOf, loadLedger, parseAsOf, parseBuckets, requireUsableRows, threadsOf, type LedgerOptions, type RunContext } from './common.js';
 
@@ -81,27 +82,22 @@ async function writePdfs(dir: string, letters: readonly ReadyMessage[], logoPath
 }
 
 /**
- * Previews, or copies of what was sent: email `.eml` + `.txt`; webhook `.json` (the payload) +
- * `.txt`. Atomic per file, in batches (render/output.ts writeFilesAtomic), or a whole new folder
- * at once (writeNewDirectory). Previews are not fsynced one by one (a re-run writes them again);
- * copies of letters sent — the evidence — are.
+ * The files of messages not written while rendered: email `.eml` + `.txt`; webhook `.json` (the
+ * payload) + `.txt`; sms `.txt`. Email previews are written as they are rendered (the spool).
  */
-async function writeCopies(dir: string, messages: readonly ReadyMessage[], durable: boolean): Promise<void> {
-  const files = messages.flatMap((l) => {
-    const to = l.recipients.join(', ') || '(nobody reachable)';
-    if (l.rendered) {
-      return [
-        { path: fileOf(dir, l, 'eml'), data: l.raw },
-        { path: fileOf(dir, l, 'txt'), data: `Subject: ${l.rendered.subject}\nTo: ${to}\n\n${l.rendered.text}` },
-      ];
-    }
+function copiesOf(messages: readonly ReadyMessage[]): { name: string; data: string | Uint8Array }[] {
+  return messages.flatMap((l) => {
+    const to = recipientsText(l.recipients);
+    if (l.rendered) return l.raw ? [{ name: `${l.fileBase}.eml`, data: l.raw }, { name: `${l.fileBase}.txt`, data: previewText(l.rendered, to) }] : [];
     const text = `To: ${to}\nParts: ${l.short!.segments.segments} (${l.short!.segments.encoding})\n\n${l.short!.text}\n`;
-    return l.channel === 'webhook' ? [{ path: fileOf(dir, l, 'json'), data: l.raw }, { path: fileOf(dir, l, 'txt'), data: text }] : [{ path: fileOf(dir, l, 'txt'), data: text }];
+    return l.channel === 'webhook' ? [{ name: `${l.fileBase}.json`, data: l.raw! }, { name: `${l.fileBase}.txt`, data: text }] : [{ name: `${l.fileBase}.txt`, data: text }];
   });
-  // A new previews folder (a new as-of date) appears whole, in one rename; an existing one is updated file by file.
-  if (!durable && files.length > 0 && (await writeNewDirectory(dir, files))) return;
+}
+
+/** Copies of letters sent — the evidence — each written atomically and fsynced (render/output.ts writeFilesAtomic). */
+async function writeSentCopies(dir: string, messages: readonly ReadyMessage[]): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFilesAtomic(files, { fsyncEach: durable });
+  await writeFilesAtomic(copiesOf(messages).map((f) => ({ path: join(dir, f.name), data: f.data })), { fsyncEach: true });
 }
 
 const PLAN_HEAD = {
@@ -278,6 +274,7 @@ export function remindCommand(ctx: RunContext): Command {
     const lock = flags.send ? await acquireLock(clientDir, { onWarning: (m) => ctx.stderr.write(`${warn}${t(m)}\n`) }) : null;
     let sender: ChannelSender | null = null;
     let smtp: Sender | null = null;
+    let spool: Spool | null = null;
     try {
       const journal = await openJournal(clientDir);
       for (const w of journal.warnings) ctx.stderr.write(`${warn}${t(w)}\n`);
@@ -290,18 +287,21 @@ export function remindCommand(ctx: RunContext): Command {
       });
       const blocked = plan.skipped.filter((x) => x.unknownKey);
       const templateDirs = templateDirsOf(flags, clientDir);
-      // Everything is rendered (and every template error found) before anything is written or sent.
+      const outDir = resolve(flags.out ?? join(clientDir, 'reminders', isoOfDay(asOf)));
+      // Everything is rendered (and every template error found) before anything is sent or appears
+      // in the previews folder: previews are written as they are rendered, into the spool, which
+      // becomes the folder (or is moved into it) once every letter is done.
+      if (!flags.send) spool = await openSpool(outDir);
       const ready = await prepareMessages(plan, {
         channel, config, clientDir, asOf, bounds, templateDirs, levels: levelsOf(config), from, replyTo, bcc,
         records: journal.records, statement: Boolean(flags.statement) || config.attachStatement, now: ctx.now,
-        threads: threadsOf(ctx.env), renderWorker: await renderWorker,
+        threads: threadsOf(ctx.env), renderWorker: await renderWorker, spool,
       });
       const smsWarnings = ready.flatMap((m) => m.short?.warnings ?? []);
       if (smsWarnings.length && !g.quiet) {
         for (const w of smsWarnings.slice(0, 5)) ctx.stderr.write(`${warn}${t(w)}\n`);
         if (smsWarnings.length > 5) ctx.stderr.write(`${warn}${t(`… and ${smsWarnings.length - 5} more message(s) with more than one part`)}\n`);
       }
-      const outDir = resolve(flags.out ?? join(clientDir, 'reminders', isoOfDay(asOf)));
       const locale = localeFor(lang, config);
       const color = g.color && Boolean(ctx.stdout.isTTY);
       const reachable = ready.filter((m) => m.unreachable === null);
@@ -313,9 +313,10 @@ export function remindCommand(ctx: RunContext): Command {
         return d && contact ? `waiting: ${describeBlock(d, contact.timeZone)}` : null;
       };
 
-      if (!flags.send) {
-        await writeCopies(outDir, ready, false);
-        if (channel === 'sms') await writeFilesAtomic([{ path: join(outDir, 'sms-preview.csv'), data: smsBatchCsv(reachable.map((m) => ({ phone: m.phone!, message: m.short!.text, customer: m.entry.customer.customer, key: m.entry.key }))) }], { fsyncEach: false });
+      if (spool) {
+        for (const f of copiesOf(ready)) spool.write(f.name, f.data);
+        if (channel === 'sms') spool.write('sms-preview.csv', smsBatchCsv(reachable.map((m) => ({ phone: m.phone!, message: m.short!.text, customer: m.entry.customer.customer, key: m.entry.key }))));
+        await spool.commit();
         if (flags.pdf) await writePdfs(outDir, ready, logoPathOf(config, clientDir));
         const what = channel === 'email' ? 'letter' : 'message';
         ctx.stdout.write(planTable(plan, ready, (l) => l.unreachable ? `preview (${l.unreachable})` : (waiting(l) ?? `preview ${l.fileBase}.${channel === 'email' ? 'eml' : channel === 'webhook' ? 'json' : 'txt'}`), locale, color, lang));
@@ -351,7 +352,7 @@ export function remindCommand(ctx: RunContext): Command {
           ...(channel === 'email' ? {} : { channel }),
         } as PlannedLetter['record'],
         envelope: { from: from.address, to: l.recipients, cc: l.cc, bcc: l.bcc },
-        raw: l.raw,
+        raw: l.raw!, // only previews go to the spool
       }));
       const batchPath = join(outDir, `sms-${isoOfDay(asOf)}-${localTimeStamp(ctx.now)}.csv`);
       if (planned.length) {
@@ -381,7 +382,7 @@ export function remindCommand(ctx: RunContext): Command {
       // A fee is charged once per level and cycle: recorded only for letters that went out.
       for (const l of ready) if (l.feeRecord && sentKeys.has(l.entry.key)) await journal.append({ ...l.feeRecord, ts: new Date(ctx.clock()).toISOString() } as unknown as JournalRecord);
       const sentMessages = ready.filter((l) => sentKeys.has(l.entry.key));
-      await writeCopies(outDir, sentMessages, true);
+      await writeSentCopies(outDir, sentMessages);
       if (flags.pdf) await writePdfs(outDir, sentMessages, logoPathOf(config, clientDir));
       const outcome = new Map<string, string>();
       for (const [state, list] of [['sent', summary?.sent], ['deferred', summary?.deferred], ['failed', summary?.failed], ['UNKNOWN', summary?.unknown]] as const) {
@@ -414,6 +415,7 @@ export function remindCommand(ctx: RunContext): Command {
       }
     } finally {
       await (await renderWorker)?.stop();
+      spool?.discard();
       await sender?.close();
       await lock?.release();
     }

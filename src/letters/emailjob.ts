@@ -2,7 +2,10 @@
 // its three parts from the templates (render.ts), the MIME message (mail/smtp.ts buildRawMessage).
 // The context is not kept: it is most of a letter's objects, and a --pdf copy builds it again.
 // A job is plain data, so that the same function runs on this thread or on the render worker
-// (renderworker.ts) with the same result, byte for byte.
+// (renderworker.ts) with the same result, byte for byte. Previews (remind without --send) are
+// written by the thread that renders them, as soon as they are (render/output.ts spool): the
+// bytes are neither kept nor copied back from the worker.
+import { writeSpooled, type SpoolPaths } from '../render/output.js';
 import { buildRawMessage, type RawMessageInput } from '../mail/smtp.js';
 import { buildLetterContext, type LetterInput } from './context.js';
 import { renderLetter, type LetterTemplates, type RenderedLetter } from './render.js';
@@ -14,6 +17,10 @@ export interface EmailJob {
   readonly input: LetterInput;
   /** Everything of the message but what the templates write. */
   readonly mail: Omit<RawMessageInput, 'subject' | 'text' | 'html'>;
+  /** The letter's file name without extension (`001-Garcia-Hermanos-MXN-L4`). */
+  readonly fileBase: string;
+  /** Who it goes to, as the plain-text copy says (`previewText`). */
+  readonly toText: string;
 }
 
 /**
@@ -23,17 +30,30 @@ export interface EmailJob {
  */
 export interface RenderedEmail {
   readonly rendered: LetterText;
-  readonly raw: Buffer;
+  /** The message; null when it went straight into the previews' spool. */
+  readonly raw: Buffer | null;
 }
 
 export type LetterText = Pick<RenderedLetter, 'subject' | 'text'>;
 
-/** Renders one letter; throws TemplateError (render.ts) for a template that fails on it. */
-export async function renderEmailJob(job: EmailJob, templates: LetterTemplates): Promise<RenderedEmail> {
+/**
+ * Renders one letter; throws TemplateError (render.ts) for a template that fails on it. With a
+ * spool, the letter's `.eml` and `.txt` are written there and the bytes are not returned.
+ */
+export async function renderEmailJob(job: EmailJob, templates: LetterTemplates, spool: SpoolPaths | null = null): Promise<RenderedEmail> {
   const context = buildLetterContext(job.input);
   const rendered = renderLetter(templates, context, job.template);
   const raw = await buildRawMessage({ ...job.mail, subject: rendered.subject, text: rendered.text, html: rendered.html });
-  return { rendered: { subject: rendered.subject, text: rendered.text }, raw };
+  const text: LetterText = { subject: rendered.subject, text: rendered.text };
+  if (!spool) return { rendered: text, raw };
+  writeSpooled(spool, `${job.fileBase}.eml`, raw);
+  writeSpooled(spool, `${job.fileBase}.txt`, previewText(text, job.toText));
+  return { rendered: text, raw: null };
+}
+
+/** The plain-text copy of an email letter beside its `.eml`: subject, recipients, text part. */
+export function previewText(letter: LetterText, to: string): string {
+  return `Subject: ${letter.subject}\nTo: ${to}\n\n${letter.text}`;
 }
 
 /** What a job costs to render, roughly: a letter's fixed part and one unit per table row. */

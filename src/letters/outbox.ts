@@ -12,6 +12,7 @@ import type { Mailbox } from '../mail/address.js';
 import { parseAddressList } from '../mail/address.js';
 import { messageIdFor, type Journal } from '../mail/journal.js';
 import type { MessageAttachment } from '../mail/smtp.js';
+import type { SpoolPaths } from '../render/output.js';
 import { buildLetterContext, LETTER_KINDS, type LetterInput, type LetterItemInput, type LetterKind } from './context.js';
 import type { EmailJob, LetterText } from './emailjob.js';
 import { renderEmails, type RenderThreads, type RenderWorker } from './parallel.js';
@@ -39,8 +40,8 @@ export interface ReadyMessage {
   /** Why it cannot go on this channel ("no valid address"), or null. */
   readonly unreachable: string | null;
   readonly messageId: string;
-  /** What is sent: the MIME message, the batch row, or the JSON payload. */
-  readonly raw: Buffer;
+  /** What is sent: the MIME message, the batch row, or the JSON payload; null for an email preview already written to the spool. */
+  readonly raw: Buffer | null;
   /** The statement of account attached to the email (PDF), when asked for. */
   readonly statement: Buffer | null;
   readonly fileBase: string;
@@ -68,6 +69,13 @@ export interface OutboxSettings {
   readonly threads?: RenderThreads;
   /** The render worker started while the ledger was read (parallel.ts prestartRenderWorker), if any. */
   readonly renderWorker?: RenderWorker | null;
+  /** Previews: each email letter's `.eml` and `.txt` are written here as soon as it is rendered. */
+  readonly spool?: SpoolPaths | null;
+}
+
+/** Who a message goes to, as its plain-text copy says. */
+export function recipientsText(recipients: readonly string[]): string {
+  return recipients.join(', ') || '(nobody reachable)';
 }
 
 export function kindFor(entry: PlannedEntry, levels: readonly LevelRule[]): LetterKind {
@@ -198,6 +206,8 @@ async function prepareEmails(plan: Plan, s: OutboxSettings): Promise<ReadyMessag
         headers: { 'X-Dunning-Key': entry.key, 'X-Dunning-Level': String(entry.level ?? 'upcoming') },
         ...(statement ? { attachments: [statement.attachment] } : {}),
       },
+      fileBase,
+      toText: recipientsText(entry.to),
     });
     const unreachable = entry.to.length ? null : `no valid address${entry.invalidAddresses.length ? ` (${entry.invalidAddresses.join(', ')})` : ''}`;
     pending.push({
@@ -207,7 +217,7 @@ async function prepareEmails(plan: Plan, s: OutboxSettings): Promise<ReadyMessag
   }
   // Statements are attached as PDF bytes: those runs stay on one thread (nothing to gain from
   // copying every attachment to the worker and back).
-  const rendered = await renderEmails(jobs, s.templateDirs, s.statement ? 'off' : s.threads ?? 'auto', s.renderWorker ?? null);
+  const rendered = await renderEmails(jobs, s.templateDirs, s.statement ? 'off' : s.threads ?? 'auto', s.renderWorker ?? null, s.spool ?? null);
   return pending.map((p, i) => ({ ...p, ...rendered[i]! }));
 }
 

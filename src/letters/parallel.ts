@@ -7,8 +7,9 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { TemplateError } from '../errors.js';
+import { TemplateError, UsageError } from '../errors.js';
 import { reportTaskProgress } from '../progress.js';
+import type { SpoolPaths } from '../render/output.js';
 import { jobCost, renderEmailJob, type EmailJob, type RenderedEmail } from './emailjob.js';
 import { templateLoader } from './render.js';
 import type { RenderReply, RenderRequest } from './renderworker.js';
@@ -56,16 +57,17 @@ export async function prestartRenderWorker(opts: { readonly templateDirs: readon
 
 /**
  * Every job rendered, in order. Throws the first TemplateError met (on either thread). A worker
- * started ahead of time is used when the run is long enough, and stopped in any case.
+ * started ahead of time is used when the run is long enough, and stopped in any case. With a
+ * spool (previews), each thread writes the letters it renders there (emailjob.ts).
  */
-export async function renderEmails(jobs: readonly EmailJob[], templateDirs: readonly string[], threads: RenderThreads, prestarted: RenderWorker | null = null): Promise<RenderedEmail[]> {
+export async function renderEmails(jobs: readonly EmailJob[], templateDirs: readonly string[], threads: RenderThreads, prestarted: RenderWorker | null = null, spool: SpoolPaths | null = null): Promise<RenderedEmail[]> {
   const useWorker = threads === 'on' || (threads === 'auto' && jobs.length >= PARALLEL_MIN_LETTERS);
   const cut = useWorker && jobs.length > 1 && workerAvailable(threads) ? cutPoint(jobs) : jobs.length;
   let worker: RenderWorker | null = null;
   // A worker started early that has died since (it should not) is replaced, not waited for.
   if (cut < jobs.length) worker = prestarted?.alive() ? prestarted : await startWorker();
   if (worker !== prestarted) await prestarted?.stop();
-  const result = worker?.render({ type: 'render', templateDirs, jobs: jobs.slice(cut) }) ?? null;
+  const result = worker?.render({ type: 'render', templateDirs, jobs: jobs.slice(cut), spool: spool && { dir: spool.dir, tempDir: spool.tempDir } }) ?? null;
   const out: RenderedEmail[] = [];
   // On a terminal, a long run shows how far this thread is (the worker's part goes at about the same pace).
   const label = `Rendering ${jobs.length.toLocaleString('en-US')} letters`;
@@ -75,7 +77,7 @@ export async function renderEmails(jobs: readonly EmailJob[], templateDirs: read
     for (let i = 0; i < rest; i++) {
       if ((i & 63) === 0) reportTaskProgress(label, i, rest);
       const job = jobs[i]!;
-      out.push(await renderEmailJob(job, await templatesOf(job.lang)));
+      out.push(await renderEmailJob(job, await templatesOf(job.lang), spool));
     }
     if (result) out.push(...(await result));
     return out;
@@ -129,12 +131,14 @@ async function startWorker(): Promise<RenderWorker | null> {
         worker.once('message', (reply: RenderReply) => {
           if (reply.type === 'error') {
             // A template that fails on one of the worker's letters is the user's error, as on this thread.
-            reject(reply.name === 'TemplateError' ? new TemplateError(reply.message) : Object.assign(new Error(`render worker: ${reply.message}`), { stack: reply.stack ?? undefined }));
+            // So is a preview it cannot write (a full disk): the same UsageError as on this thread.
+            if (reply.name === 'TemplateError' || reply.name === 'UsageError') reject(reply.name === 'TemplateError' ? new TemplateError(reply.message) : new UsageError(reply.message));
+            else reject(Object.assign(new Error(`render worker: ${reply.message}`), { stack: reply.stack ?? undefined }));
             return;
           }
           resolve(reply.letters.map((l) => ({
             rendered: l.rendered,
-            raw: Buffer.from(l.raw.buffer, l.raw.byteOffset, l.raw.byteLength),
+            raw: l.raw && Buffer.from(l.raw.buffer, l.raw.byteOffset, l.raw.byteLength),
           })));
         });
         worker.once('error', reject);

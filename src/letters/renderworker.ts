@@ -1,19 +1,21 @@
 // The second thread of a long `remind` run: renders the email letters it is sent (emailjob.ts)
 // while the main thread renders the others, and sends back each letter's subject, text and
-// message bytes (the bytes transferred, not copied). Started by parallel.ts, possibly ahead of
+// message bytes (the bytes transferred, not copied) — or, for previews, writes the letter's files
+// into the run's spool itself and sends back the subject and text only. Started by parallel.ts, possibly ahead of
 // time: a 'warm' message first has it load the templates (and run the code once on the sample
 // letters) while the main thread is still reading the ledger; then one 'render' request, one
 // reply, and the main thread terminates it.
 import { parentPort } from 'node:worker_threads';
+import type { SpoolPaths } from '../render/output.js';
 import { renderEmailJob, type EmailJob, type LetterText } from './emailjob.js';
 import { templateLoader, type LetterTemplates } from './render.js';
 
 export type RenderRequest =
   | { readonly type: 'warm'; readonly templateDirs: readonly string[]; readonly langs: readonly ('es' | 'en')[] }
-  | { readonly type: 'render'; readonly templateDirs: readonly string[]; readonly jobs: readonly EmailJob[] };
+  | { readonly type: 'render'; readonly templateDirs: readonly string[]; readonly jobs: readonly EmailJob[]; readonly spool: SpoolPaths | null };
 
 export type RenderReply =
-  | { readonly type: 'done'; readonly letters: readonly { rendered: LetterText; raw: Uint8Array }[] }
+  | { readonly type: 'done'; readonly letters: readonly { rendered: LetterText; raw: Uint8Array | null }[] }
   | { readonly type: 'error'; readonly name: string; readonly message: string; readonly stack: string | null };
 
 // One run, one set of template folders: the loader is made with the first message's.
@@ -24,14 +26,14 @@ function templatesOf(templateDirs: readonly string[], lang: 'es' | 'en'): Promis
   return loader(lang);
 }
 
-async function renderAll(templateDirs: readonly string[], jobs: readonly EmailJob[]): Promise<{ reply: RenderReply; transfer: ArrayBuffer[] }> {
-  const letters: { rendered: LetterText; raw: Uint8Array }[] = [];
+async function renderAll(templateDirs: readonly string[], jobs: readonly EmailJob[], spool: SpoolPaths | null): Promise<{ reply: RenderReply; transfer: ArrayBuffer[] }> {
+  const letters: { rendered: LetterText; raw: Uint8Array | null }[] = [];
   const transfer: ArrayBuffer[] = [];
   for (const job of jobs) {
-    const r = await renderEmailJob(job, await templatesOf(templateDirs, job.lang));
+    const r = await renderEmailJob(job, await templatesOf(templateDirs, job.lang), spool);
     // A copy of its own: a small Buffer may sit in Node's shared pool, which must not be moved.
-    const raw = new Uint8Array(r.raw);
-    transfer.push(raw.buffer);
+    const raw = r.raw && new Uint8Array(r.raw);
+    if (raw) transfer.push(raw.buffer);
     letters.push({ rendered: r.rendered, raw });
   }
   return { reply: { type: 'done', letters }, transfer };
@@ -46,7 +48,7 @@ if (port) {
       for (const lang of request.langs) templatesOf(request.templateDirs, lang).catch(() => {});
       return;
     }
-    renderAll(request.templateDirs, request.jobs).then(
+    renderAll(request.templateDirs, request.jobs, request.spool).then(
       ({ reply, transfer }) => port.postMessage(reply, transfer),
       (err: unknown) => {
         const e = err instanceof Error ? err : new Error(String(err));

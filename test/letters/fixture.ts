@@ -130,6 +130,8 @@ export function emailJobs(n: number, template: LetterKind, opts: { alternate?: b
       cc: [], bcc: [], replyTo: null,
       messageId: `<k${i}@ruiz.mx>`, date: new Date(Date.UTC(2026, 11, 1, 15)), headers: {},
     },
+    fileBase: `${String(i + 1).padStart(3, '0')}-Cliente-${i}-MXN`,
+    toText: `c${i}@cliente.mx`,
   }));
 }
 

@@ -1,8 +1,10 @@
 // The shortcuts taken so that 10,000 letters render and write in seconds must give what the long
 // way gave: remembered dates and numbers never mix locales nor hide an Intl error, widths are
-// counted in characters (an emoji is one, not two UTF-16 units), and previews written in batches
-// are complete files with no temp file left behind, also when a batch fails.
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+// counted in characters (an emoji is one, not two UTF-16 units), previews written in batches are
+// complete files with no temp file left behind, also when a batch fails, and previews written as
+// they are rendered (the spool) appear at once or not at all.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -10,7 +12,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { codePoints, layoutTable } from '../../src/letters/helpers.js';
 import { formatDateLong, formatDateShort, formatNumber } from '../../src/letters/format.js';
 import { tidy, wrapLine } from '../../src/letters/render.js';
-import { writeFilesAtomic, writeNewDirectory } from '../../src/render/output.js';
+import { UsageError } from '../../src/errors.js';
+import { openSpool, writeFilesAtomic } from '../../src/render/output.js';
 import { day } from './fixture.js';
 
 const NBSP = '\u00a0';
@@ -179,39 +182,75 @@ describe('the HTML part left as it is when there is nothing to tidy', () => {
   });
 });
 
-describe('a new previews folder written whole', () => {
+describe('the previews spool: files written as they come, the folder updated at once', () => {
   let root = '';
   beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'dunning-newdir-'));
+    root = await mkdtemp(join(tmpdir(), 'dunning-spool-'));
   });
   afterEach(async () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  test('appears with every file, and nothing else is left beside it', async () => {
+  test('a new folder appears with every file on commit, and nothing before; nothing else is left beside it', async () => {
     const dir = join(root, 'reminders', '2026-12-01');
-    const files = Array.from({ length: 1200 }, (_, i) => ({ path: join(dir, `${String(i).padStart(4, '0')}.txt`), data: i % 2 ? `carta ${i}\n` : Buffer.from(`eml ${i}`) }));
-    expect(await writeNewDirectory(dir, files)).toBe(true);
-    const names = (await readdir(dir)).sort();
-    expect(names).toHaveLength(1200);
+    const spool = await openSpool(dir);
+    for (let i = 0; i < 1200; i++) spool.write(`${String(i).padStart(4, '0')}.txt`, i % 2 ? `carta ${i}\n` : Buffer.from(`eml ${i}`));
+    expect(existsSync(dir)).toBe(false);
+    await spool.commit();
+    expect(await readdir(dir)).toHaveLength(1200);
     expect(await readFile(join(dir, '0007.txt'), 'utf8')).toBe('carta 7\n');
     expect(await readFile(join(dir, '0008.txt'), 'utf8')).toBe('eml 8');
     expect(await readdir(join(root, 'reminders'))).toEqual(['2026-12-01']);
   });
 
-  test('leaves an existing folder alone and says so (the caller replaces file by file)', async () => {
+  test('an existing folder keeps its other files; files of the same name are replaced', async () => {
     const dir = join(root, 'prev');
-    await writeNewDirectory(dir, [{ path: join(dir, 'a.txt'), data: 'old' }]);
-    expect(await writeNewDirectory(dir, [{ path: join(dir, 'a.txt'), data: 'new' }, { path: join(dir, 'b.txt'), data: 'b' }])).toBe(false);
-    expect(await readdir(dir)).toEqual(['a.txt']);
+    await mkdir(dir);
+    await writeFile(join(dir, 'a.txt'), 'old');
+    await writeFile(join(dir, 'z.txt'), 'other run');
+    const spool = await openSpool(dir);
+    spool.write('a.txt', 'new');
+    spool.write('b.txt', 'b');
     expect(await readFile(join(dir, 'a.txt'), 'utf8')).toBe('old');
+    await spool.commit();
+    expect((await readdir(dir)).sort()).toEqual(['a.txt', 'b.txt', 'z.txt']);
+    expect(await readFile(join(dir, 'a.txt'), 'utf8')).toBe('new');
+    expect(await readdir(root)).toEqual(['prev']);
   });
 
-  test('when a file cannot be written, neither the folder nor its temp folder is left', async () => {
+  test('a folder that appears while the files are written (another run) is filled file by file', async () => {
+    const dir = join(root, 'prev');
+    const spool = await openSpool(dir);
+    spool.write('a.txt', 'mine');
+    await mkdir(dir);
+    await writeFile(join(dir, 'theirs.txt'), 'theirs');
+    await spool.commit();
+    expect((await readdir(dir)).sort()).toEqual(['a.txt', 'theirs.txt']);
+    expect(await readdir(root)).toEqual(['prev']);
+  });
+
+  test('discarded (a template error): nothing is left, not even the folders made for it', async () => {
+    const dir = join(root, 'client', 'reminders', '2026-12-01');
+    await mkdir(join(root, 'client'));
+    const spool = await openSpool(dir);
+    spool.write('a.txt', 'a');
+    spool.discard();
+    expect(await readdir(root)).toEqual(['client']);
+    expect(await readdir(join(root, 'client'))).toEqual([]);
+  });
+
+  test('a file that cannot be written is a UsageError naming its place in the folder', async () => {
     const dir = join(root, 'out');
-    const files = [{ path: join(dir, 'a.txt'), data: 'a' }, { path: join(dir, 'a.txt'), data: 'again' }];
-    await expect(writeNewDirectory(dir, files)).rejects.toThrow(/cannot write .*a\.txt/);
+    const spool = await openSpool(dir);
+    spool.write('a.txt', 'a');
+    expect(() => spool.write('a.txt', 'again')).toThrow(UsageError);
+    expect(() => spool.write('a.txt', 'again')).toThrow(`cannot write ${join(dir, 'a.txt')}`);
+    spool.discard();
     expect(await readdir(root)).toEqual([]);
   });
-});
 
+  test('a folder that cannot be made is refused before anything is rendered', async () => {
+    await writeFile(join(root, 'file'), 'x');
+    await expect(openSpool(join(root, 'file', 'out'))).rejects.toThrow(`cannot write ${join(root, 'file', 'out')}: a file is in the way`);
+  });
+});
