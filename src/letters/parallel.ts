@@ -24,11 +24,15 @@ export type RenderThreads = 'auto' | 'off' | 'on';
 const PARALLEL_MIN_LETTERS = 600;
 
 /**
- * The share of the work (by jobCost) given to the worker. Half: its start-up and the copy of its
- * letters back are paid while this thread renders its part, and the two threads do not render at
- * the same speed anyway (measured on the bench's 10,132 letters: each part took 4–5.5 s).
+ * The share of the work (by jobCost) sent to the worker. The two threads do not render at the same
+ * speed (measured on the bench's 10,132 letters: each half took 4–5.5 s, and one waited for the
+ * other), so the shares are not fixed: the worker renders its part from the end backwards, this
+ * thread renders the rest and then goes on into the worker's part from the front, each letter
+ * claimed by one of them (a shared array, `claims`), until they meet. Only letters the worker has
+ * can be shared that way, so it is sent a bit more than half; sending it all would cost this
+ * thread the copying of every letter's data.
  */
-const WORKER_SHARE = 0.5;
+const WORKER_SHARE = 0.6;
 
 const WORKER_URL = new URL('./renderworker.js', import.meta.url);
 
@@ -67,19 +71,24 @@ export async function renderEmails(jobs: readonly EmailJob[], templateDirs: read
   // A worker started early that has died since (it should not) is replaced, not waited for.
   if (cut < jobs.length) worker = prestarted?.alive() ? prestarted : await startWorker();
   if (worker !== prestarted) await prestarted?.stop();
-  const result = worker?.render({ type: 'render', templateDirs, jobs: jobs.slice(cut), spool: spool && { dir: spool.dir, tempDir: spool.tempDir } }) ?? null;
+  // One slot per letter sent to the worker: 0 free, 1 taken by this thread, 2 by the worker.
+  const claims = worker ? new Int32Array(new SharedArrayBuffer(4 * (jobs.length - cut))) : null;
+  const result = worker?.render({ type: 'render', templateDirs, jobs: jobs.slice(cut), claims: claims!, spool: spool && { dir: spool.dir, tempDir: spool.tempDir } }) ?? null;
   const out: RenderedEmail[] = [];
   // On a terminal, a long run shows how far this thread is (the worker's part goes at about the same pace).
   const label = `Rendering ${jobs.length.toLocaleString('en-US')} letters`;
   try {
     const templatesOf = templateLoader(templateDirs);
-    const rest = result ? cut : jobs.length;
-    for (let i = 0; i < rest; i++) {
-      if ((i & 63) === 0) reportTaskProgress(label, i, rest);
+    const mine = result ? cut : jobs.length;
+    for (let i = 0; i < jobs.length; i++) {
+      // Into the worker's part: a letter the worker took means it has taken every one after it.
+      if (i >= mine && Atomics.compareExchange(claims!, i - cut, 0, 1) !== 0) break;
+      if ((i & 63) === 0) reportTaskProgress(label, i, mine);
       const job = jobs[i]!;
       out.push(await renderEmailJob(job, await templatesOf(job.lang), spool));
     }
     if (result) out.push(...(await result));
+    if (out.length !== jobs.length) throw new Error(`internal: ${out.length} of ${jobs.length} letters rendered`);
     return out;
   } finally {
     reportTaskProgress(label, jobs.length, jobs.length, true);
@@ -101,6 +110,7 @@ export interface RenderWorker {
   /** False once the thread has exited. */
   alive(): boolean;
   post(request: RenderRequest & { type: 'warm' }): void;
+  /** The letters the worker rendered: the last ones of the request's (those it claimed). */
   render(request: RenderRequest & { type: 'render' }): Promise<RenderedEmail[]>;
   stop(): Promise<void>;
 }
