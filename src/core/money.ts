@@ -6,34 +6,63 @@
 export type Minor = number;
 
 // ISO 4217 exponents that are not 2. COP, MXN, ARS... are 2 even where CLDR shows 0 cash digits.
-const EXPONENTS: Readonly<Record<string, number>> = {
+// A Map: looked up for every amount cell of a ledger, where an object's lookup by a string key was slower.
+const EXPONENTS: ReadonlyMap<string, number> = new Map(Object.entries({
   BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0,
   UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
   BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
   CLF: 4, UYW: 4,
-};
+}));
 
 /** The ISO 4217 exponent: how many decimals the currency's minor unit has (USD 2, JPY 0, KWD 3). */
 export function currencyExponent(currency: string): number {
-  return EXPONENTS[currency] ?? 2;
+  return EXPONENTS.get(currency) ?? 2;
 }
 
 /**
  * Canonical decimal text ("-1234.5", "0.105", "12") to minor units, rounding half away from zero
  * when the text has more decimals than the currency (0.105 USD → 11 cents, as Excel displays).
  * Returns null when the text is not canonical decimal or is beyond exact integer range.
+ *
+ * One pass over the characters, no regular expression or substrings: every amount cell of a
+ * ledger comes through here. The digits are accumulated in a double, which is exact while the
+ * value stays below 2^53 — and a value that does not is refused either way.
  */
 export function decimalToMinor(text: string, exponent: number): Minor | null {
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
-  if (!m) return null;
-  const [, sign = '', intPart = '', fracPart = ''] = m;
-  if (intPart === '' && fracPart === '') return null;
-  const kept = fracPart.slice(0, exponent).padEnd(exponent, '0');
-  const rest = fracPart.slice(exponent);
-  let minor = Number((intPart || '0') + kept);
-  if (rest !== '' && rest.charCodeAt(0) >= 53 /* '5' */) minor += 1;
+  const n = text.length;
+  let i = 0;
+  const sign = text.charCodeAt(0);
+  if (sign === 45 /* - */ || sign === 43 /* + */) i = 1;
+  let minor = 0;
+  let digits = 0;
+  for (; i < n; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    minor = minor * 10 + d;
+    digits++;
+  }
+  let kept = 0;
+  let roundUp = false;
+  if (i < n) {
+    if (text.charCodeAt(i) !== 46 /* . */) return null;
+    for (i++; i < n; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return null;
+      if (kept < exponent) {
+        minor = minor * 10 + d;
+        kept++;
+      } else if (kept === exponent) {
+        roundUp = d >= 5; // only the first digit dropped decides
+        kept++;
+      }
+      digits++;
+    }
+  }
+  if (digits === 0) return null;
+  for (; kept < exponent; kept++) minor *= 10;
+  if (roundUp) minor += 1;
   if (!Number.isSafeInteger(minor)) return null;
-  return sign === '-' && minor !== 0 ? -minor : minor;
+  return sign === 45 && minor !== 0 ? -minor : minor;
 }
 
 /**

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { currencyExponent, decimalToMinor, floatToMinor, minorToDecimalText, minorToMajor } from '../../src/core/money.js';
 
@@ -34,5 +35,29 @@ describe('money', () => {
     expect(minorToDecimalText(1500, 0)).toBe('1500');
     expect(minorToDecimalText(1234, 3)).toBe('1.234');
     expect(minorToMajor(12345, 2)).toBe(123.45);
+  });
+
+  it('reads decimal text with one pass over the characters exactly as the regular-expression reading did', () => {
+    // The reading decimalToMinor had before it became a loop (kept here as the reference).
+    const reference = (text: string, exponent: number): number | null => {
+      const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(text);
+      if (!m) return null;
+      const [, sign = '', intPart = '', fracPart = ''] = m;
+      if (intPart === '' && fracPart === '') return null;
+      let minor = Number((intPart || '0') + fracPart.slice(0, exponent).padEnd(exponent, '0'));
+      if (fracPart.length > exponent && fracPart.charCodeAt(exponent) >= 53) minor += 1;
+      if (!Number.isSafeInteger(minor)) return null;
+      return sign === '-' && minor !== 0 ? -minor : minor;
+    };
+    const text = fc.oneof(
+      fc.string({ unit: fc.constantFrom('0', '1', '5', '9', '.', '-', '+', ',', ' ', 'e'), maxLength: 12 }),
+      fc.tuple(fc.constantFrom('', '-', '+'), fc.bigInt({ min: 0n, max: 10n ** 20n }), fc.option(fc.stringMatching(/^\d{0,6}$/))).map(([s, i, f]) => `${s}${i}${f === null ? '' : `.${f}`}`),
+    );
+    fc.assert(fc.property(text, fc.integer({ min: 0, max: 4 }), (t, exp) => {
+      expect(decimalToMinor(t, exp)).toBe(reference(t, exp));
+    }), { numRuns: 20000 });
+    expect(decimalToMinor('9007199254740991', 0)).toBe(9007199254740991);
+    expect(decimalToMinor('9007199254740992', 0)).toBeNull();
+    expect(decimalToMinor('-0.004', 2)).toBe(0);
   });
 });
