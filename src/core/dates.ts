@@ -58,11 +58,18 @@ export function monthStart(day: Day): Day {
   return day - ymdOfDay(day).day + 1;
 }
 
-/** Day → "2024-02-29". */
+/** Day → "2024-02-29". Remembered: a ledger's dates repeat (letters, reports and JSON ask for the same few thousand days). */
 export function isoOfDay(day: Day): string {
-  const { year, month, day: dd } = ymdOfDay(day);
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(dd).padStart(2, '0')}`;
+  let text = isoTexts.get(day);
+  if (text === undefined) {
+    const { year, month, day: dd } = ymdOfDay(day);
+    text = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(dd).padStart(2, '0')}`;
+    if (isoTexts.size < 100_000) isoTexts.set(day, text);
+  }
+  return text;
 }
+
+const isoTexts = new Map<Day, string>();
 
 /** The calendar date a local wall-clock instant falls on (used once, in cli.ts, for "today"). */
 export function dayOfLocalDate(date: Date): Day {

@@ -7,7 +7,7 @@
 // an invoice twice (PITFALLS.md, Email); the `sending` record written before each attempt is what
 // turns a crash into `unknown` instead of a second letter.
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
@@ -444,7 +444,7 @@ export function letterKey(input: LetterKeyInput): string {
   // Email keys keep the form they had before other channels existed: journals written then stay valid.
   if (input.channel !== undefined && input.channel !== 'email') parts.push(input.channel);
   const material = JSON.stringify(parts);
-  return createHash('sha256').update(material, 'utf8').digest('hex').slice(0, 32);
+  return hash('sha256', material, 'hex').slice(0, 32);
 }
 
 /** The stable Message-ID of a letter: `<key@domain-of-from>`, the same on every attempt. */

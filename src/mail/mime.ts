@@ -15,7 +15,7 @@
 // - A body line starting with "." or "From " has that first character encoded (=2E, =46): a
 //   transport without dot-stuffing, or an mbox file, would otherwise eat or mangle the line.
 // - Bcc has no parameter here at all: the blind copies go in the envelope only.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** A display name (may be '') and a plain ASCII addr-spec. */
 export interface MimeMailbox {
@@ -441,7 +441,7 @@ export function composeMessage(m: MimeMessage): Buffer {
   if (!/^<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>$/.test(m.messageId) || m.messageId.length > 900) {
     throw new Error(`internal: Message-ID must be <id@domain> in printable ASCII, got ${JSON.stringify(m.messageId)}`);
   }
-  const tag = createHash('sha256').update(m.messageId).digest('hex').slice(0, 24);
+  const tag = hash('sha256', m.messageId, 'hex').slice(0, 24);
   const alternatives = [...(m.text !== '' ? [textPart('plain', m.text)] : []), ...(m.html !== '' ? [textPart('html', m.html)] : [])];
   const bodyParts = alternatives.length === 0 ? [textPart('plain', '')] : alternatives;
   const content = bodyParts.length === 1 ? bodyParts[0]! : multipart('alternative', `=_dunning-alt-${tag}`, bodyParts);
