@@ -12,7 +12,7 @@ import { loadSnapshots, saveSnapshot, trendRows } from '../snapshots.js';
 import { formatDiagnostic, translateQuoting } from '../ledger/diagnostics.js';
 import { translate, warningPrefix, type Lang } from '../i18n/index.js';
 import { rejectedSummary, type LedgerRead } from '../ledger/read.js';
-import { addLedgerOptions, itemsAsOf, loadLedger, parseAsOf, parseBuckets, requireUsableRows, threadsOf, type LedgerOptions, type RunContext } from './common.js';
+import { addLedgerOptions, fastThreadsOf, itemsAsOf, loadLedger, parseAsOf, parseBuckets, requireUsableRows, type LedgerOptions, type RunContext } from './common.js';
 
 interface AgingFlags extends LedgerOptions {
   asOf?: string;
@@ -115,10 +115,7 @@ export function agingCommand(ctx: RunContext): Command {
       if (flags.groupBy) return null;
       try {
         // DUNNING_THREADS=1 reads on one thread, =2 on two whatever the size (benchmarks, tests).
-        const wanted = threadsOf(ctx.env);
-        const threads = wanted === 'off' ? ('off' as const) : ('auto' as const);
-        const splitMinBytes = wanted === 'on' ? 0 : undefined;
-        return { asOf, basis: flags.basis, bounds: parseBuckets(flags.buckets, config), criticalDays: config.criticalDays, periodDays: 30, threads, splitMinBytes };
+        return { asOf, basis: flags.basis, bounds: parseBuckets(flags.buckets, config), criticalDays: config.criticalDays, periodDays: 30, ...fastThreadsOf(ctx.env) };
       } catch {
         return null;
       }

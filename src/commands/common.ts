@@ -8,7 +8,7 @@ import { isoOfDay, parseIsoDay, type Day } from '../core/dates.js';
 import { InputError, UsageError } from '../errors.js';
 import { formatDiagnostic, translateQuoting } from '../ledger/diagnostics.js';
 import { langFromArgv, type Lang } from '../i18n/index.js';
-import { fastAging, type FastAgingOptions } from '../ledger/fastaging.js';
+import { fastAging, fastLedger, type FastAgingOptions, type FastReadOptions } from '../ledger/fastaging.js';
 import { isField, type Field } from '../ledger/columns.js';
 import { readLedger, readPayments, type LedgerRead, type PaymentsRead, type ReadOptions } from '../ledger/read.js';
 import { applyPayments } from '../core/payments.js';
@@ -135,6 +135,8 @@ export interface LoadedLedger {
  */
 export interface LoadHooks {
   readonly fast?: (config: Config) => FastAgingOptions | null;
+  /** Read the invoices through the fast path's reader when it can (ledger/fastaging.ts fastLedger): remind. */
+  readonly fastInvoices?: boolean;
   readonly beforeRead?: (config: Config, clientDir: string, lang: Lang) => void;
 }
 
@@ -170,6 +172,11 @@ export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: R
     }
     if (ctx.global().debug) ctx.stderr.write(`dunning: fast path not used: ${result.reason}\n`);
   }
+  if (hooks.fastInvoices && !opts.payments && ctx.env.DUNNING_FAST !== '0') {
+    const result = await fastLedger(ledgerPath, readOpts, fastThreadsOf(ctx.env));
+    if (result.ok) return { config, clientDir, read: result.read, payments: null, lang, locale: resolveLocale(lang, config) };
+    if (ctx.global().debug) ctx.stderr.write(`dunning: fast path not used: ${result.reason}\n`);
+  }
   const read = await readLedger(ledgerPath, readOpts);
   const payments = opts.payments ? await readPayments(resolve(opts.payments), { ...readOpts, sheet: null, groupBy: null, dateOrder: readOpts.dateOrder ?? read.dateOrder.order }) : null;
   return { config, clientDir, read, payments, lang, locale: resolveLocale(lang, config) };
@@ -181,6 +188,12 @@ export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: R
  */
 export function threadsOf(env: NodeJS.ProcessEnv): 'auto' | 'off' | 'on' {
   return env.DUNNING_THREADS === '1' ? 'off' : env.DUNNING_THREADS === '2' ? 'on' : 'auto';
+}
+
+/** The fast path's threads from DUNNING_THREADS: one thread (=1), or two whatever the file's size (=2). */
+export function fastThreadsOf(env: NodeJS.ProcessEnv): Pick<FastReadOptions, 'threads' | 'splitMinBytes'> {
+  const wanted = threadsOf(env);
+  return { threads: wanted === 'off' ? 'off' : 'auto', ...(wanted === 'on' ? { splitMinBytes: 0 } : {}) };
 }
 
 /** SPEC §1: "no usable rows" is an input error (exit 3), not an empty report; its message in `lang`. */

@@ -222,6 +222,8 @@ export function remindCommand(ctx: RunContext): Command {
     // A long run's second render thread starts now and loads the templates while the ledger is read.
     let renderWorker = null as Promise<RenderWorker | null> | null;
     const loaded = await loadLedger(ledger, flags, ctx, {
+      // The invoices through the fast path's reader when it can (a third of the general reader's time).
+      fastInvoices: true,
       beforeRead: (config, clientDir, lang) => {
         if (channel !== 'email' || flags.statement || config.attachStatement) return;
         const ledgerBytes = statSync(ledger, { throwIfNoEntry: false })?.size ?? 0;

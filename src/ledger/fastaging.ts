@@ -36,7 +36,7 @@ import { csvError, type CsvSource } from './csv.js';
 import { CsvScanner } from './csvscan.js';
 import type { Diagnostic } from './diagnostics.js';
 import { readPart, type WorkerJob, type WorkerReply } from './fastpart.js';
-import { Bail, CONTACT, EMAIL_FIELD, FastReader, FLAG_DROPPED, FLAG_MEMBER, FLAG_PAID_BY_STATUS, Items, KNOWN, PartScanner, type FastSpec, type Grouping } from './fastreader.js';
+import { Bail, CONTACT, EMAIL_FIELD, FastReader, FLAG_DISPUTED, FLAG_DROPPED, FLAG_MEMBER, FLAG_PAID_BY_STATUS, Items, KNOWN, PartScanner, type FastSpec, type Grouping } from './fastreader.js';
 import { NO_DAY } from './fastvalues.js';
 import { reportReadProgress } from '../progress.js';
 import type { LedgerRead, ReadOptions } from './read.js';
@@ -44,9 +44,8 @@ import { openTable, type OpenedTable } from './source.js';
 import { readXlsxFast } from './xlsxfast.js';
 import type { DateOrder } from './values.js';
 
-export interface FastAgingOptions extends AgingOptions {
-  /** Length of the CEI period ending on as-of (core/metrics.ts MetricsOptions.periodDays). */
-  readonly periodDays: number;
+/** How the fast path reads (for tests and benchmarks; the defaults are what the commands use). */
+export interface FastReadOptions {
   /** Rows kept aside while the day/month order or the decimal separator is unknown (default 50,000). */
   readonly maxWaiting?: number;
   /** Bytes per read (default 1 MiB). */
@@ -63,6 +62,11 @@ export interface FastAgingOptions extends AgingOptions {
   readonly splitMinBytes?: number;
   /** How repeated invoices are found (fastreader.ts Grouping; tests run both ways). */
   readonly grouping?: Grouping;
+}
+
+export interface FastAgingOptions extends AgingOptions, FastReadOptions {
+  /** Length of the CEI period ending on as-of (core/metrics.ts MetricsOptions.periodDays). */
+  readonly periodDays: number;
 }
 
 export interface FastAgingMemory {
@@ -199,12 +203,49 @@ async function findCut(path: string, at: number, delimiter: string, fields: numb
  * (readLedger + ageLedger + metrics). `opts` are the reader's options, as for readLedger.
  */
 export async function fastAging(path: string, opts: ReadOptions, aging: FastAgingOptions): Promise<FastAgingResult> {
+  return readFast(path, opts, aging, (fast) => {
+    const hasPaidDates = fast.table.mapping.choices.some((c) => c.field === 'paidDate');
+    const report = buildReport(fast.rd, aging, hasPaidDates);
+    const { rd } = fast;
+    const invoices = rd.keyCount;
+    const bytes = rd.bytes;
+    return {
+      ok: true, read: fast.read, report, split: fast.split,
+      memory: { invoices, items: fast.items, bytes, bytesPerInvoice: invoices ? Math.round(bytes / invoices) : 0 },
+    };
+  });
+}
+
+export type FastLedgerResult = { readonly ok: true; readonly read: LedgerRead } | { readonly ok: false; readonly reason: string };
+
+/**
+ * readLedger through the fast path: the same LedgerRead — its invoices made from the compact
+ * columns once the file is read, in resolveDuplicates' order — or why the general reader must read
+ * the file (the same cases as fastAging's). For `remind`, which needs every invoice: on the bench's
+ * 150k-row ledger the general reader took ~1.7 s, this ~0.6 s.
+ */
+export async function fastLedger(path: string, opts: ReadOptions, options: FastReadOptions = {}): Promise<FastLedgerResult> {
+  return readFast(path, opts, options, (fast) => ({ ok: true, read: { ...fast.read, invoices: invoicesOf(fast.rd, fast.read) } }));
+}
+
+/** A file read by the fast path: the reader, the table, the LedgerRead without its invoices. */
+interface FastRead {
+  readonly rd: FastReader;
+  readonly table: OpenedTable;
+  readonly read: LedgerRead;
+  readonly split: FastAgingSplit;
+  /** Items that are not lines collapsed into an earlier one. */
+  readonly items: number;
+}
+
+/** Opens and reads the file (two threads when worth it), then hands it to `use`; Bail and InputError become { ok: false }. */
+async function readFast<T>(path: string, opts: ReadOptions, options: FastReadOptions, use: (fast: FastRead) => T): Promise<T | { readonly ok: false; readonly reason: string }> {
   if (opts.mode === 'payments') return { ok: false, reason: 'a payments sheet' };
   if (opts.groupBy) return { ok: false, reason: '--group-by' };
   const ext = extname(path).toLowerCase();
   if (ext === '.xls') return { ok: false, reason: 'not a CSV file' };
   const xlsx = ext === '.xlsx' || ext === '.xlsm';
-  const threads = aging.threads ?? 'auto';
+  const threads = options.threads ?? 'auto';
   let size = 0;
   try {
     size = (await stat(path)).size;
@@ -212,16 +253,21 @@ export async function fastAging(path: string, opts: ReadOptions, aging: FastAgin
     // openTable says what is wrong.
   }
   // The worker starts now: its start-up runs while this thread opens the file.
-  const minBytes = aging.splitMinBytes ?? SPLIT_MIN_BYTES;
+  const minBytes = options.splitMinBytes ?? SPLIT_MIN_BYTES;
   const worker = !xlsx && threads === 'auto' && size >= minBytes && availableParallelism() >= 2 ? await startWorker() : null;
   try {
-    return await readAndAge(path, opts, aging, size, threads, worker, minBytes);
+    const fast = await readWhole(path, opts, options, size, threads, worker, minBytes);
+    return 'reason' in fast ? fast : use(fast);
+  } catch (err) {
+    if (err instanceof Bail) return { ok: false, reason: err.message };
+    if (err instanceof InputError) return { ok: false, reason: err.message };
+    throw err;
   } finally {
     worker?.stop();
   }
 }
 
-async function readAndAge(path: string, opts: ReadOptions, aging: FastAgingOptions, size: number, threads: string, worker: WorkerHandle | null, minBytes: number): Promise<FastAgingResult> {
+async function readWhole(path: string, opts: ReadOptions, options: FastReadOptions, size: number, threads: string, worker: WorkerHandle | null, minBytes: number): Promise<FastRead | { readonly ok: false; readonly reason: string }> {
   let table: OpenedTable;
   try {
     table = await openTable(path, opts, REQUIRED);
@@ -232,81 +278,108 @@ async function readAndAge(path: string, opts: ReadOptions, aging: FastAgingOptio
   const xlsx = table.format === 'xlsx';
   const source = table.source as CsvSource;
   if (!xlsx) source.close(); // an xlsx source is closed by readXlsxFast
-  try {
-    const columns = {} as Record<Field, number>;
-    const headers: Partial<Record<Field, string>> = {};
-    for (const f of KNOWN) columns[f] = -1;
-    for (const ch of table.mapping.choices) {
-      if (!KNOWN.has(ch.field)) throw new Bail(`column ${ch.field} is not read by the fast path`);
-      columns[ch.field] = ch.column;
-      headers[ch.field] = ch.header;
-    }
-    const density = xlsx ? 0 : await rowsPerByte(source.path, source.bomBytes);
-    const spec: FastSpec = {
-      file: source.file,
-      path,
-      encoding: xlsx ? 'utf-8' : source.encoding,
-      delimiter: xlsx ? ',' : source.delimiter,
-      bomBytes: xlsx ? 0 : source.bomBytes,
-      headerLine: table.headerRow.row,
-      columns,
-      headers,
-      dateOrder: opts.dateOrder ?? null,
-      decimal: opts.decimal ?? null,
-      defaultCurrency: opts.defaultCurrency,
-      defaultTermsDays: opts.defaultTermsDays,
-      maxWaiting: aging.maxWaiting ?? 50_000,
-      expectedRows: xlsx ? 0 : Math.ceil((size - source.bomBytes) * density * 1.02) + 16, // xlsx: estimated by readXlsxFast
-    };
-    const { rd, split } = xlsx
-      ? { rd: await readXlsxFast(table, spec), split: { used: false, at: null, reason: 'an xlsx file' } }
-      : await readFile(spec, size, table.headers.length, aging, threads, worker, minBytes);
-    rd.finish(aging.grouping);
-    const items = liveItems(rd);
-    if (items === 0 && rd.stats.notReceivable === 0) throw new Bail('no invoice rows');
-    const hasPaidDates = table.mapping.choices.some((c) => c.field === 'paidDate');
-    const report = buildReport(rd, aging, hasPaidDates);
-    // The general reader's diagnostics name the sheet (formatDiagnostic: "file › sheet › …").
-    const warnings = warningsOf(rd, table).map((d) => ({ ...d, sheet: table.source.sheet }));
-    const dateOrder: { order: DateOrder | null; reason: string } = opts.dateOrder
-      ? { order: opts.dateOrder, reason: 'given (--date-order or config dateOrder)' }
-      : rd.dmy && rd.mdy
-        ? { order: null, reason: 'mixed (no ambiguous dates)' }
-        : rd.dmy
-          ? { order: 'dmy', reason: `day first: row ${rd.dmy.row} has ${rd.dmy.column} ${rd.dmy.text}` }
-          : rd.mdy
-            ? { order: 'mdy', reason: `month first: row ${rd.mdy.row} has ${rd.mdy.column} ${rd.mdy.text}` }
-            : { order: null, reason: 'not needed (no day/month dates)' };
-    const read: LedgerRead = {
-      file: source.file,
-      path,
-      format: table.format,
-      sheet: table.source.sheet,
-      sheets: table.sheets,
-      sheetReason: table.sheetReason,
-      encoding: table.encoding,
-      delimiter: table.delimiter,
-      headerRow: table.headerRow.row,
-      headers: table.headers,
-      mapping: table.mapping,
-      dateOrder,
-      // The fast path keeps no Invoice objects; `aging` needs only the report below.
-      invoices: [],
-      rejected: [],
-      warnings,
-      stats: rd.stats,
-    };
-    const invoices = rd.keyCount;
-    const bytes = rd.bytes;
-    return {
-      ok: true, read, report, split,
-      memory: { invoices, items, bytes, bytesPerInvoice: invoices ? Math.round(bytes / invoices) : 0 },
-    };
-  } catch (err) {
-    if (err instanceof Bail) return { ok: false, reason: err.message };
-    if (err instanceof InputError) return { ok: false, reason: err.message };
-    throw err;
+  const columns = {} as Record<Field, number>;
+  const headers: Partial<Record<Field, string>> = {};
+  for (const f of KNOWN) columns[f] = -1;
+  for (const ch of table.mapping.choices) {
+    if (!KNOWN.has(ch.field)) throw new Bail(`column ${ch.field} is not read by the fast path`);
+    columns[ch.field] = ch.column;
+    headers[ch.field] = ch.header;
   }
+  const density = xlsx ? 0 : await rowsPerByte(source.path, source.bomBytes);
+  const spec: FastSpec = {
+    file: source.file,
+    path,
+    encoding: xlsx ? 'utf-8' : source.encoding,
+    delimiter: xlsx ? ',' : source.delimiter,
+    bomBytes: xlsx ? 0 : source.bomBytes,
+    headerLine: table.headerRow.row,
+    columns,
+    headers,
+    dateOrder: opts.dateOrder ?? null,
+    decimal: opts.decimal ?? null,
+    defaultCurrency: opts.defaultCurrency,
+    defaultTermsDays: opts.defaultTermsDays,
+    maxWaiting: options.maxWaiting ?? 50_000,
+    expectedRows: xlsx ? 0 : Math.ceil((size - source.bomBytes) * density * 1.02) + 16, // xlsx: estimated by readXlsxFast
+  };
+  const { rd, split } = xlsx
+    ? { rd: await readXlsxFast(table, spec), split: { used: false, at: null, reason: 'an xlsx file' } }
+    : await readFile(spec, size, table.headers.length, options, threads, worker, minBytes);
+  rd.finish(options.grouping);
+  const items = liveItems(rd);
+  if (items === 0 && rd.stats.notReceivable === 0) throw new Bail('no invoice rows');
+  // The general reader's diagnostics name the sheet (formatDiagnostic: "file › sheet › …").
+  const warnings = warningsOf(rd, table).map((d) => ({ ...d, sheet: table.source.sheet }));
+  const dateOrder: { order: DateOrder | null; reason: string } = opts.dateOrder
+    ? { order: opts.dateOrder, reason: 'given (--date-order or config dateOrder)' }
+    : rd.dmy && rd.mdy
+      ? { order: null, reason: 'mixed (no ambiguous dates)' }
+      : rd.dmy
+        ? { order: 'dmy', reason: `day first: row ${rd.dmy.row} has ${rd.dmy.column} ${rd.dmy.text}` }
+        : rd.mdy
+          ? { order: 'mdy', reason: `month first: row ${rd.mdy.row} has ${rd.mdy.column} ${rd.mdy.text}` }
+          : { order: null, reason: 'not needed (no day/month dates)' };
+  const read: LedgerRead = {
+    file: source.file,
+    path,
+    format: table.format,
+    sheet: table.source.sheet,
+    sheets: table.sheets,
+    sheetReason: table.sheetReason,
+    encoding: table.encoding,
+    delimiter: table.delimiter,
+    headerRow: table.headerRow.row,
+    headers: table.headers,
+    mapping: table.mapping,
+    dateOrder,
+    // The fast path keeps no Invoice objects; `aging` needs only its report (fastLedger makes them).
+    invoices: [],
+    rejected: [],
+    warnings,
+    stats: rd.stats,
+  };
+  return { rd, table, read, split, items };
+}
+
+/**
+ * The invoices readLedger would give, from the reader's columns: resolveDuplicates' order (keys by
+ * first row — a key's first item is not a MEMBER —, each key's items in the order their due dates
+ * appeared), the customer's texts shared by the rows of one spelling.
+ */
+function invoicesOf(rd: FastReader, read: LedgerRead): Invoice[] {
+  const { due, inv, paid, amount, open, party, row, next, currency, flags, n } = rd.items;
+  const out: Invoice[] = [];
+  const { file, sheet } = read;
+  for (let head = 0; head < n; head++) {
+    if (flags[head]! & FLAG_MEMBER) continue;
+    for (let k = head; k !== -1; k = next[k]!) {
+      const p = rd.partyInfo[party[k]!]!;
+      const t = p.texts;
+      out.push({
+        customerKey: rd.customerKeys[p.customer]!,
+        customer: p.display,
+        customerId: t[1]!,
+        invoice: rd.invoiceText(k),
+        currency: rd.currencies[currency[k]!]!,
+        invoiceDate: inv[k] === NO_DAY ? null : inv[k]!,
+        dueDate: due[k]!,
+        amount: amount[k]!,
+        open: open[k]!,
+        paidDate: paid[k] === NO_DAY ? null : paid[k]!,
+        paidByStatus: (flags[k]! & FLAG_PAID_BY_STATUS) !== 0,
+        disputed: (flags[k]! & FLAG_DISPUTED) !== 0,
+        email: t[2]!,
+        phone: t[3]!,
+        contact: t[4]!,
+        salesRep: t[5]!,
+        language: t[6]!,
+        segment: t[7]!,
+        source: { file, sheet, row: row[k]! },
+      });
+    }
+  }
+  return out;
 }
 
 /**
@@ -317,7 +390,7 @@ async function readAndAge(path: string, opts: ReadOptions, aging: FastAgingOptio
  * machine) before it can read a byte, so the cut is made when it says it is ready, in the middle
  * of what is left — both parts then take about as long. (Tests give the place: splitAt.)
  */
-async function readFile(spec: FastSpec, size: number, fields: number, aging: FastAgingOptions, threads: string, worker: WorkerHandle | null, minBytes: number): Promise<{ rd: FastReader; split: FastAgingSplit }> {
+async function readFile(spec: FastSpec, size: number, fields: number, aging: FastReadOptions, threads: string, worker: WorkerHandle | null, minBytes: number): Promise<{ rd: FastReader; split: FastAgingSplit }> {
   const chunkBytes = aging.chunkBytes ?? 1 << 20;
   const { bomBytes } = spec;
   let reason = threads === 'off' ? 'threads off' : 'a small file';

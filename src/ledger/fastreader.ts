@@ -93,6 +93,8 @@ export const FLAG_PAID_BY_STATUS = 1;
 export const FLAG_MEMBER = 2;
 /** A line of an invoice already counted: in no key's list. */
 export const FLAG_DROPPED = 4;
+/** The row's disputed column says yes (kept for the invoices of fastaging.ts fastLedger; aging does not need it). */
+export const FLAG_DISPUTED = 8;
 /** A customer as spelled on some row: the trimmed texts of its name, id and contact columns. */
 export interface Party {
   /** customer, customerId, email, phone, contact, salesRep, language, segment (null: empty). */
@@ -118,6 +120,7 @@ export class Parsed {
   party = 0;
   currency = 0;
   status = STATUS_OPEN;
+  disputed = false;
   terms = NO_TERMS;
   // Dates: value (NO_DAY: empty), the month/day reading when ambiguous.
   inv = NO_DAY;
@@ -574,7 +577,12 @@ export class FastReader {
       currency = cur;
     }
     p.currency = this.currencyOf(currency);
-    if (this.present(c.disputed) && this.flagCache.get(r, this.view, c.disputed) === null) bail('a disputed flag the general reader rejects', p.row);
+    p.disputed = false;
+    if (this.present(c.disputed)) {
+      const disputed = this.flagCache.get(r, this.view, c.disputed);
+      if (disputed === null) bail('a disputed flag the general reader rejects', p.row);
+      p.disputed = disputed;
+    }
     p.terms = NO_TERMS;
     if (this.present(c.termsDays)) {
       const t = this.termsCache.get(r, this.view, c.termsDays);
@@ -889,7 +897,7 @@ export class FastReader {
     it.row[k] = p.row;
     it.next[k] = -1;
     it.currency[k] = p.currency;
-    it.flags[k] = p.status === STATUS_PAID ? FLAG_PAID_BY_STATUS : 0;
+    it.flags[k] = (p.status === STATUS_PAID ? FLAG_PAID_BY_STATUS : 0) | (p.disputed ? FLAG_DISPUTED : 0);
     it.keyHash[k] = p.keyHash;
     it.keyEnd[k] = p.keyEnd;
     // Items are settled in file order, and their keys were stored in file order: the bytes of item
@@ -902,6 +910,11 @@ export class FastReader {
   /** Where item k's key bytes start in the arena. */
   private keyStartOf(k: number): number {
     return k === 0 ? 0 : this.items.keyEnd[k - 1]!;
+  }
+
+  /** Item k's invoice number (with its series), as the general reader has it: the key's bytes as text. */
+  invoiceText(k: number): string {
+    return Buffer.prototype.utf8Slice.call(this.keyArena, this.keyStartOf(k), this.items.keyEnd[k]!) as string;
   }
 
   /** Whether items a and b have the same (customer, invoice) key. */

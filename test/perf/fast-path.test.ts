@@ -4,7 +4,7 @@
 // currencies, lines, instalments, statuses, paid dates, terms instead of due dates, ambiguous
 // day/month dates, decimal commas, quoted fields and newlines, generic ids, CRLF, BOM, Windows-1252).
 // The fast path must also *be used* on those (ok: true), and hand back (ok: false) what it does not
-// do the same way. No timing here: speed is `npm run bench`'s job.
+// do the same way. Its reading for `remind` (fastLedger) must give readLedger's invoices, in order. No timing here: speed is `npm run bench`'s job.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -15,7 +15,7 @@ import { reportWarnings } from '../../src/commands/aging.js';
 import { ageLedger, type AgingReport } from '../../src/core/aging.js';
 import { parseIsoDay } from '../../src/core/dates.js';
 import { averageDaysLate, currencyMetrics } from '../../src/core/metrics.js';
-import { fastAging } from '../../src/ledger/fastaging.js';
+import { fastAging, fastLedger } from '../../src/ledger/fastaging.js';
 import { readLedger, type LedgerRead, type ReadOptions } from '../../src/ledger/read.js';
 import { renderReport } from '../../src/render/index.js';
 import { toJsonReport } from '../../src/render/json.js';
@@ -58,6 +58,14 @@ async function expectSame(path: string, opts: Partial<ReadOptions> = {}, aging =
   for (const format of ['csv', 'md', 'table'] as const) {
     const render = (r: AgingReport, read: LedgerRead) => renderReport(format, r, { lang: 'es', locale: 'es-MX', color: false, warnings: reportWarnings(read) });
     expect(String(await render(fast.report, fast.read)), format).toBe(String(await render(slow.report, slow.read)));
+  }
+  // remind's reading (fastLedger): readLedger's invoices, in its order, and its warnings.
+  const ledger = await fastLedger(path, o);
+  expect(ledger.ok ? 'ok' : ledger.reason).toBe('ok');
+  if (ledger.ok) {
+    expect(ledger.read.invoices).toEqual(slow.read.invoices);
+    expect(ledger.read.warnings).toEqual(slow.read.warnings);
+    expect(ledger.read.stats).toEqual(slow.read.stats);
   }
   return { customers: a.customers.length };
 }

@@ -15,7 +15,7 @@ import { reportWarnings } from '../../src/commands/aging.js';
 import { ageLedger, type AgingReport } from '../../src/core/aging.js';
 import { parseIsoDay } from '../../src/core/dates.js';
 import { averageDaysLate, currencyMetrics } from '../../src/core/metrics.js';
-import { fastAging, type FastAgingOptions } from '../../src/ledger/fastaging.js';
+import { fastAging, fastLedger, type FastAgingOptions, type FastReadOptions } from '../../src/ledger/fastaging.js';
 import { readLedger, type ReadOptions } from '../../src/ledger/read.js';
 import { toJsonReport } from '../../src/render/json.js';
 import { tempDir } from '../ledger/ledgers.js';
@@ -48,13 +48,19 @@ async function general(path: string, opts: ReadOptions): Promise<unknown> {
     metrics: currencyMetrics(read.invoices, base, { asOf: AS_OF, criticalDays: 90, periodDays: 30, hasPaidDates: paid }),
     ...(paid ? { daysLate: averageDaysLate(read.invoices, AS_OF) } : {}),
   };
-  return { report: toJsonReport(report, reportWarnings(read)), stats: read.stats, dateOrder: read.dateOrder };
+  return { report: toJsonReport(report, reportWarnings(read)), stats: read.stats, dateOrder: read.dateOrder, invoices: read.invoices };
 }
 
 type Fast = Awaited<ReturnType<typeof fastAging>>;
 
-function summary(fast: Fast): unknown {
-  return fast.ok ? { report: toJsonReport(fast.report, reportWarnings(fast.read)), stats: fast.read.stats, dateOrder: fast.read.dateOrder } : null;
+function summary(fast: Fast, ledger: Awaited<ReturnType<typeof fastLedger>>): unknown {
+  return fast.ok && ledger.ok ? { report: toJsonReport(fast.report, reportWarnings(fast.read)), stats: fast.read.stats, dateOrder: fast.read.dateOrder, invoices: ledger.read.invoices } : null;
+}
+
+/** The aging report and remind's invoices (fastLedger), read the same way. */
+async function both(path: string, o: ReadOptions, how: FastReadOptions): Promise<{ fast: Fast; summary: unknown }> {
+  const fast = await fastAging(path, o, { ...AGING, ...how });
+  return { fast, summary: summary(fast, await fastLedger(path, o, how)) };
 }
 
 /**
@@ -63,18 +69,18 @@ function summary(fast: Fast): unknown {
  */
 async function expectSameAtCuts(path: string, cuts: readonly number[], opts: Partial<ReadOptions> = {}): Promise<Extract<Fast, { ok: true }>['split'][]> {
   const o = { ...OPTS, ...opts };
-  const whole = await fastAging(path, o, { ...AGING, threads: 'off' });
+  const { fast: whole, summary: wholeSummary } = await both(path, o, { threads: 'off' });
   const expected = await general(path, o);
   // The fast path is used on these ledgers, or hands them back when the general path rejects rows.
-  expect(summary(whole)).toEqual(expected);
+  expect(wholeSummary).toEqual(expected);
   // Repeated invoices found by sorting the items and with a hash table: the same (fastreader.ts Grouping).
-  expect(summary(await fastAging(path, o, { ...AGING, threads: 'off', grouping: 'sort' }))).toEqual(expected);
-  expect(summary(await fastAging(path, o, { ...AGING, threads: 'off', grouping: 'table' }))).toEqual(expected);
+  expect((await both(path, o, { threads: 'off', grouping: 'sort' })).summary).toEqual(expected);
+  expect((await both(path, o, { threads: 'off', grouping: 'table' })).summary).toEqual(expected);
   const splits = [];
   for (const [i, at] of cuts.entries()) {
     const grouping = i % 2 === 0 ? ('sort' as const) : ('table' as const);
-    const split = await fastAging(path, o, { ...AGING, threads: 'inline', splitAt: at, grouping });
-    expect(summary(split), `cut at byte ${at}, ${grouping}`).toEqual(expected);
+    const { fast: split, summary: splitSummary } = await both(path, o, { threads: 'inline', splitAt: at, grouping });
+    expect(splitSummary, `cut at byte ${at}, ${grouping}`).toEqual(expected);
     expect(split.ok, `cut at byte ${at}`).toBe(whole.ok);
     if (split.ok && whole.ok) {
       expect(split.memory.invoices).toBe(whole.memory.invoices);

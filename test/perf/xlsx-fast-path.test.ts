@@ -9,7 +9,7 @@ import { reportWarnings } from '../../src/commands/aging.js';
 import { ageLedger, type AgingReport } from '../../src/core/aging.js';
 import { parseIsoDay } from '../../src/core/dates.js';
 import { averageDaysLate, currencyMetrics } from '../../src/core/metrics.js';
-import { fastAging } from '../../src/ledger/fastaging.js';
+import { fastAging, fastLedger } from '../../src/ledger/fastaging.js';
 import { readLedger, type LedgerRead, type ReadOptions } from '../../src/ledger/read.js';
 import { renderReport } from '../../src/render/index.js';
 import { toJsonReport } from '../../src/render/json.js';
@@ -59,6 +59,8 @@ describe('xlsx through fastAging', () => {
       expect(toJsonReport(fast.report, reportWarnings(fast.read))).toEqual(toJsonReport(slow.report, reportWarnings(slow.read)));
       expect(fast.read.stats).toEqual(slow.read.stats);
       expect(fast.read.dateOrder).toEqual(slow.read.dateOrder);
+      const ledger = await fastLedger(path, opts);
+      expect(ledger.ok && ledger.read.invoices).toEqual(slow.read.invoices);
       for (const format of ['csv', 'md', 'table'] as const) {
         const r = (rep: AgingReport, rd: LedgerRead) => renderReport(format, rep, { lang: 'es', locale: 'es-MX', color: false, warnings: reportWarnings(rd) });
         expect(String(await r(fast.report, fast.read))).toBe(String(await r(slow.report, slow.read)));
