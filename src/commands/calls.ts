@@ -108,7 +108,8 @@ export function callsCommand(ctx: RunContext): Command {
     const ext = flags.output ? extname(flags.output).slice(1).toLowerCase() : '';
     const format = flags.format ?? (ext === 'csv' || ext === 'xlsx' ? ext : flags.byRep ? 'csv' : 'table');
     if (flags.byRep && format === 'table') throw new UsageError('--by-rep writes files: use --format csv or xlsx');
-    const loaded = await loadLedger(ledger, flags, ctx);
+    // The invoices through the fast path's reader when it can, as remind.
+    const loaded = await loadLedger(ledger, flags, ctx, { fastInvoices: true });
     const { config, clientDir, lang, locale } = loaded;
     requireUsableRows(loaded.read, lang);
     const report = ageLedger(itemsAsOf(loaded, asOf).items, { asOf, basis: 'due', bounds: parseBuckets(undefined, config), criticalDays: config.criticalDays });

@@ -135,7 +135,7 @@ export interface LoadedLedger {
  */
 export interface LoadHooks {
   readonly fast?: (config: Config) => FastAgingOptions | null;
-  /** Read the invoices through the fast path's reader when it can (ledger/fastaging.ts fastLedger): remind. */
+  /** Read the invoices through the fast path's reader when it can (ledger/fastaging.ts fastLedger): remind, calls. */
   readonly fastInvoices?: boolean;
   readonly beforeRead?: (config: Config, clientDir: string, lang: Lang) => void;
 }

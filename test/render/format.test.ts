@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import {
@@ -7,6 +8,7 @@ import {
   formatMoney,
   formatPercent,
   intlLocale,
+  moneyFormattedByHand,
   printable,
 } from '../../src/render/format.js';
 import { day } from './fixture.js';
@@ -116,4 +118,35 @@ describe('formatDay', () => {
 
 test('printable turns control characters from a ledger cell into spaces', () => {
   expect(printable('\u001b[31mEvil\nCo\tS.A.')).toBe(' [31mEvil Co S.A.');
+});
+
+describe('amounts written by hand give Intl\'s text', () => {
+  // Intl itself, as formatMoney and formatAmount used it for every amount before.
+  const intl = (minor: number, currency: string, locale: string, style: 'currency' | 'decimal'): string => {
+    const digits = ({ CLP: 0, JPY: 0, COP: 2, KWD: 3 } as Record<string, number>)[currency] ?? 2;
+    const abs = String(Math.abs(minor)).padStart(digits + 1, '0');
+    const text = `${minor < 0 ? '-' : ''}${digits ? `${abs.slice(0, -digits)}.${abs.slice(-digits)}` : abs}`;
+    return new Intl.NumberFormat(locale, { ...(style === 'currency' ? { style, currency } : {}), minimumFractionDigits: digits, maximumFractionDigits: digits }).format(text as `${number}`);
+  };
+  const LOCALES = ['es-MX', 'es-ES', 'es-CO', 'es-AR', 'es-CL', 'es-PE', 'es-US', 'en-US', 'en-GB', 'en-IN', 'de-DE', 'de-CH', 'fr-FR', 'pt-BR', 'ar-EG', 'hi-IN'];
+  const CURRENCIES = ['MXN', 'EUR', 'USD', 'COP', 'CLP', 'KWD', 'JPY', 'GBP'];
+
+  test('our locales are written by hand (else this test would only check Intl against itself)', () => {
+    for (const [currency, locale] of [['MXN', 'es-MX'], ['EUR', 'es-ES'], ['COP', 'es-CO'], ['USD', 'en-US'], ['GBP', 'en-GB'], ['CLP', 'es-CL']]) {
+      expect(moneyFormattedByHand(currency!, locale!), `${currency} ${locale}`).toBe(true);
+    }
+    // Indian grouping (12,34,567.00) is not groups of three: Intl keeps it.
+    expect(moneyFormattedByHand('INR', 'en-IN')).toBe(false);
+  });
+
+  test('any amount, in any of these locales and currencies, with and without the symbol', () => {
+    fc.assert(fc.property(
+      fc.oneof(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER })),
+      fc.constantFrom(...LOCALES), fc.constantFrom(...CURRENCIES),
+      (minor, locale, currency) => {
+        expect(formatMoney(minor, currency, locale)).toBe(intl(minor, currency, locale, 'currency'));
+        expect(formatAmount(minor, currency, locale)).toBe(intl(minor, currency, locale, 'decimal'));
+      },
+    ), { numRuns: 5000 });
+  });
 });
