@@ -305,7 +305,7 @@ export const PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/^the run with pid (\d+) on this machine \(started (.*)\)$/s, 'la ejecución con pid {1} en esta máquina (iniciada {2})'],
   [/^the run with pid (\d+) on host (.*) \(started (.*)\)$/s, 'la ejecución con pid {1} en el equipo {2} (iniciada {3})'],
   [/^try again later; if no dunning run is active on (.*), delete (.*)$/s, 'intente más tarde; si no hay ninguna ejecución de dunning activa en {1}, borre {2}'],
-  [/^(.+) is being created by another run; try again later$/s, 'otra ejecución está creando {1}; intente más tarde'],
+  [/^another dunning run is starting in this client folder: (.+) is being created; try again later$/s, 'otra ejecución de dunning está empezando en esta carpeta de cliente: se está creando {1}; intente más tarde'],
   [/^(.+) is held by another run; try again later$/s, 'otra ejecución tiene {1}; intente más tarde'],
   [/^took over an unreadable lock file left by an interrupted run \((.*)\)$/s, 'se tomó un candado ilegible que dejó una ejecución interrumpida ({1})'],
   [/^took over a stale lock: (.*) is no longer running \((.*)\)$/s, 'se tomó un candado abandonado: {1:t} ya no está en ejecución ({2})'],

@@ -60,7 +60,7 @@ export async function acquireLock(dir: string, options: AcquireLockOptions = {})
       // Unreadable: a run that died between creating and writing the file, or one writing it
       // right now. Only a file left like that for a minute is taken for dead.
       if (!(await olderThan(file, UNREADABLE_STALE_MS))) {
-        throw new LockedError(`${file} is being created by another run; try again later`);
+        throw new LockedError(`another dunning run is starting in this client folder: ${file} is being created; try again later`);
       }
     } else if (!isStale(holder)) {
       throw new LockedError(describeHolder(file, holder));

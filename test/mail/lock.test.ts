@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LockedError } from '../../src/errors.js';
+import { translate } from '../../src/i18n/index.js';
 import { acquireLock, lockPathOf } from '../../src/mail/lock.js';
 
 let dir: string;
@@ -124,7 +125,11 @@ describe('acquireLock', () => {
     const file = lockPathOf(dir);
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, '');
-    await expect(acquireLock(dir)).rejects.toBeInstanceOf(LockedError);
+    const error = await acquireLock(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LockedError);
+    // Says what it is, in both languages: another run starting in this folder.
+    expect((error as Error).message).toBe(`another dunning run is starting in this client folder: ${file} is being created; try again later`);
+    expect(translate((error as Error).message, 'es')).toBe(`otra ejecución de dunning está empezando en esta carpeta de cliente: se está creando ${file}; intente más tarde`);
     const old = new Date(Date.now() - 5 * 60_000);
     await fs.utimes(file, old, old);
     const warnings: string[] = [];
