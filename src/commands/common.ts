@@ -162,21 +162,17 @@ export async function loadLedger(ledgerPath: string, opts: LedgerOptions, ctx: R
     defaultTermsDays: config.defaultTermsDays,
     groupBy: opts.groupBy ?? null,
   };
-  // `aging` on a CSV ledger: one streaming pass in bounded memory, or null when the file needs the
-  // general reader (then nothing was reported and the general path below runs).
-  const fastOpts = fast && !opts.payments && ctx.env.DUNNING_FAST !== '0' ? fast(config) : null;
-  if (fastOpts) {
-    const result = await fastAging(ledgerPath, readOpts, fastOpts);
-    if (result.ok) {
-      return { config, clientDir, read: result.read, payments: null, lang, locale: resolveLocale(lang, config), fastReport: result.report };
-    }
-    if (ctx.global().debug) ctx.stderr.write(`dunning: fast path not used: ${result.reason}\n`);
+  // The fast path's reader, when the command asks for it and the file allows it: `aging` gets its
+  // report in one streaming pass in bounded memory (fastAging), `remind` and `calls` the invoices
+  // (fastLedger); on { ok: false } nothing was reported and the general reader below runs.
+  const fastAllowed = !opts.payments && ctx.env.DUNNING_FAST !== '0';
+  const fastOpts = fastAllowed && fast ? fast(config) : null;
+  const aged = fastOpts ? await fastAging(ledgerPath, readOpts, fastOpts) : null;
+  const result = aged ?? (fastAllowed && hooks.fastInvoices ? await fastLedger(ledgerPath, readOpts, fastThreadsOf(ctx.env)) : null);
+  if (result?.ok) {
+    return { config, clientDir, read: result.read, payments: null, lang, locale: resolveLocale(lang, config), ...(aged?.ok ? { fastReport: aged.report } : {}) };
   }
-  if (hooks.fastInvoices && !opts.payments && ctx.env.DUNNING_FAST !== '0') {
-    const result = await fastLedger(ledgerPath, readOpts, fastThreadsOf(ctx.env));
-    if (result.ok) return { config, clientDir, read: result.read, payments: null, lang, locale: resolveLocale(lang, config) };
-    if (ctx.global().debug) ctx.stderr.write(`dunning: fast path not used: ${result.reason}\n`);
-  }
+  if (result && ctx.global().debug) ctx.stderr.write(`dunning: fast path not used: ${result.reason}\n`);
   const read = await readLedger(ledgerPath, readOpts);
   const payments = opts.payments ? await readPayments(resolve(opts.payments), { ...readOpts, sheet: null, groupBy: null, dateOrder: readOpts.dateOrder ?? read.dateOrder.order }) : null;
   return { config, clientDir, read, payments, lang, locale: resolveLocale(lang, config) };

@@ -140,10 +140,10 @@ async function startWorker(): Promise<RenderWorker | null> {
       const result = new Promise<RenderedEmail[]>((resolve, reject) => {
         worker.once('message', (reply: RenderReply) => {
           if (reply.type === 'error') {
-            // A template that fails on one of the worker's letters is the user's error, as on this thread.
-            // So is a preview it cannot write (a full disk): the same UsageError as on this thread.
-            if (reply.name === 'TemplateError' || reply.name === 'UsageError') reject(reply.name === 'TemplateError' ? new TemplateError(reply.message) : new UsageError(reply.message));
-            else reject(Object.assign(new Error(`render worker: ${reply.message}`), { stack: reply.stack ?? undefined }));
+            // A template that fails on one of the worker's letters is the user's error, as on this thread;
+            // so is a preview it cannot write (a full disk): the same TemplateError or UsageError.
+            const users = reply.name === 'TemplateError' ? new TemplateError(reply.message) : reply.name === 'UsageError' ? new UsageError(reply.message) : null;
+            reject(users ?? Object.assign(new Error(`render worker: ${reply.message}`), { stack: reply.stack ?? undefined }));
             return;
           }
           resolve(reply.letters.map((l) => ({

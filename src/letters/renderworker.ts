@@ -1,12 +1,12 @@
 // The second thread of a long `remind` run: renders the email letters it is sent (emailjob.ts)
 // while the main thread renders the others, and sends back each letter's subject, text and
 // message bytes (the bytes transferred, not copied) — or, for previews, writes the letter's files
-// into the run's spool itself and sends back the subject and text only. Started by parallel.ts, possibly ahead of
-// time: a 'warm' message first has it load the templates (and run the code once on the sample
-// letters) while the main thread is still reading the ledger; then one 'render' request, one
-// reply, and the main thread terminates it. The worker renders the request's letters from the
-// last one backwards while the main thread may take them from the front (parallel.ts): it replies
-// with those it rendered.
+// into the run's spool itself and sends back the subject and text only. Started by parallel.ts,
+// possibly ahead of time: a 'warm' message first has it load the templates (and run the code once
+// on the sample letters) while the main thread is still reading the ledger; then one 'render'
+// request, one reply, and the main thread terminates it. The worker renders the request's letters
+// from the last one backwards while the main thread may take them from the front (parallel.ts):
+// it replies with those it rendered.
 import { parentPort } from 'node:worker_threads';
 import type { SpoolPaths } from '../render/output.js';
 import { renderEmailJob, type EmailJob, type LetterText } from './emailjob.js';
