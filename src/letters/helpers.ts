@@ -12,6 +12,7 @@
 //   ("$12,500.00" vs "12.500,00 €"), so fixed padding broke the columns.
 import Handlebars from 'handlebars';
 import { parseIsoDay, type Day } from '../core/dates.js';
+import type { FastHelper, FastHelperOptions } from './fasttemplate.js';
 import { formatDateLong, formatDateShort, formatLetterMoney, formatNumber } from './format.js';
 
 type HB = typeof Handlebars;
@@ -161,15 +162,20 @@ export function layoutTable(body: string, hash: { align?: unknown; indent?: unkn
   return out.map((s) => s.trimEnd()).join('\n') + '\n';
 }
 
-/** Registers the letter helpers, and strict versions of if/unless/each/with, on an isolated instance. */
-export function registerLetterHelpers(hb: HB): void {
+/**
+ * The letter helpers as functions of their argument values: called by the fast renderer
+ * (fasttemplate.ts) directly and by Handlebars through registerLetterHelpers. Each refuses an
+ * undefined argument (a typo) with a TemplateFault at the call's file and line.
+ */
+export function letterHelpers(): Map<string, FastHelper> {
+  const helpers = new Map<string, FastHelper>();
   const simple = (name: string, fn: (values: unknown[], options: Options) => unknown): void => {
-    hb.registerHelper(name, function (...args: unknown[]) {
-      const { values, options } = splitArgs(args);
-      requireDefined(name, values, options);
-      return fn(values, options);
+    helpers.set(name, (values, options) => {
+      requireDefined(name, values, options as Options);
+      return fn(values, options as Options);
     });
   };
+  const isEmpty = Handlebars.Utils.isEmpty;
 
   simple('money', ([minor, currency], options) => {
     if (minor === null) return '';
@@ -208,17 +214,28 @@ export function registerLetterHelpers(hb: HB): void {
   compare('gte', (a, b) => a >= b);
   compare('lt', (a, b) => a < b);
   compare('lte', (a, b) => a <= b);
-  simple('and', (values) => values.every((v) => !hb.Utils.isEmpty(v)));
-  simple('or', (values) => values.some((v) => !hb.Utils.isEmpty(v)));
-  simple('not', ([v]) => hb.Utils.isEmpty(v));
+  simple('and', (values) => values.every((v) => !isEmpty(v)));
+  simple('or', (values) => values.some((v) => !isEmpty(v)));
+  simple('not', ([v]) => isEmpty(v));
 
   simple('row', (cells) => ROW + cells.map(cellText).join(CELL));
   simple('spanRow', ([label, value]) => SPAN + cellText(label ?? '') + CELL + cellText(value ?? ''));
   simple('rule', ([char]) => RULE + (typeof char === 'string' ? char : '-'));
-  hb.registerHelper('textTable', function (this: unknown, options: Options) {
-    if (typeof options.fn !== 'function') throw new TemplateFault('textTable is a block: {{#textTable}}…{{/textTable}}', options.loc);
-    return layoutTable(options.fn(this), options.hash as Record<string, unknown>);
+  helpers.set('textTable', (values, options, self) => {
+    if (values.length > 0 || typeof options.fn !== 'function') throw new TemplateFault('textTable is a block: {{#textTable}}…{{/textTable}}', options.loc);
+    return layoutTable(options.fn(self) as string, options.hash); // not text: throws, as with Handlebars
   });
+  return helpers;
+}
+
+/** Registers the letter helpers, and strict versions of if/unless/each/with, on an isolated instance. */
+export function registerLetterHelpers(hb: HB): void {
+  for (const [name, helper] of letterHelpers()) {
+    hb.registerHelper(name, function (this: unknown, ...args: unknown[]) {
+      const { values, options } = splitArgs(args);
+      return helper(values, options as unknown as FastHelperOptions, this);
+    });
+  }
 
   // Handlebars' block helpers, made to refuse an unknown variable and a missing argument.
   for (const name of ['if', 'unless', 'each', 'with'] as const) {

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { codePoints, layoutTable } from '../../src/letters/helpers.js';
 import { formatDateLong, formatDateShort, formatNumber } from '../../src/letters/format.js';
-import { tidy, wrapLine } from '../../src/letters/render.js';
+import { tidy, untidy, wrapLine } from '../../src/letters/render.js';
 import { UsageError } from '../../src/errors.js';
 import { openSpool, writeFilesAtomic } from '../../src/render/output.js';
 import { day } from './fixture.js';
@@ -167,11 +167,23 @@ describe('the HTML part left as it is when there is nothing to tidy', () => {
     (text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text).split('\n').map((l) => l.trimEnd()).join('\n').replace(/\n{3,}/g, '\n\n').trim() + '\n';
 
   test('gives what the long way gives, for any mix of blanks, line ends and text', () => {
-    const piece = fc.constantFrom('<p>', 'a', 'é', ' ', '\t', '\n', '\r', '\r\n', '\u00a0', '\u2028', '\ufeff', '</p>', '  x');
+    const piece = fc.constantFrom('<p>', 'a', 'é', ' ', '\t', '\n', '\r', '\r\n', '\u00a0', '\u2028', '\ufeff', '\v', '\f', '\u3000', '</p>', '  x');
     fc.assert(fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
       const text = parts.join('');
       expect(tidy(text, false)).toBe(longWay(text));
     }), { numRuns: 3000 });
+  });
+
+  test('the check for something to tidy answers as its regular expression does', () => {
+    const UNTIDY = /[^\S\n](?:\n|$)|\n\n\n|^\s|\r/;
+    const piece = fc.oneof(
+      fc.constantFrom('<p>', 'a', ' ', '\t', '\n', '\n\n', '\r', '\v', '\f', '\u00a0', '\u1680', '\u2000', '\u200a', '\u200b', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff', '\u0085', '😀'),
+      fc.string({ maxLength: 3 }),
+    );
+    fc.assert(fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+      const text = parts.join('');
+      expect(untidy(text)).toBe(UNTIDY.test(text));
+    }), { numRuns: 5000 });
   });
 
   test('an already tidy part comes back as the same string; an untidy one is tidied', () => {

@@ -234,3 +234,63 @@ describe('any text survives the trip', () => {
     );
   });
 });
+
+describe('the quoted-printable body, byte for byte', () => {
+  /**
+   * The encoding written the long way, one line at a time: each character a token (itself, or its
+   * UTF-8 bytes as =XX), a blank before the line end encoded, then the tokens laid out in lines of
+   * 75 plus a soft break "=" — 76 when the line's last character is not a blank and fits there —
+   * and a "." or "From " at the start of any written line encoded.
+   */
+  function referenceQp(text: string): string {
+    const hex = (bytes: Uint8Array): string => [...bytes].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    const out: string[] = [];
+    for (const line of text.split(/\r\n|\r|\n/)) {
+      const chars = [...line].map((ch) => (ch.length === 2 || ch.charCodeAt(0) < 0xd800 || ch.charCodeAt(0) > 0xdfff ? ch : '\ufffd'));
+      const literal = (ch: string): boolean => /^[\x20-\x3c\x3e-\x7e\t]$/.test(ch);
+      const tokens = chars.map((ch) => (literal(ch) ? ch : hex(Buffer.from(ch, 'utf8'))));
+      const lastChar = chars[chars.length - 1];
+      if (lastChar === ' ' || lastChar === '\t') tokens[tokens.length - 1] = hex(Buffer.from(lastChar));
+      let written = '';
+      let col = 0;
+      tokens.forEach((token, j) => {
+        const isLiteral = token.length === 1;
+        const fitsAsLast = isLiteral && j === tokens.length - 1 && col === 75;
+        if (col + token.length > 75 && !fitsAsLast) {
+          written += '=\r\n';
+          col = 0;
+        }
+        if (col === 0 && (token === '.' || (token === 'F' && chars.slice(j, j + 5).join('') === 'From '))) token = hex(Buffer.from(token));
+        written += token;
+        col += token.length;
+      });
+      out.push(written);
+    }
+    return out.join('\r\n');
+  }
+
+  async function body(text: string): Promise<string> {
+    const raw = (await buildRawMessage(letter({ text, html: '' }))).toString('latin1');
+    return raw.slice(raw.indexOf('\r\n\r\n') + 4);
+  }
+
+  it('is what the long way writes, for lines of every length around 76 and any characters', async () => {
+    const piece = fc.oneof(
+      fc.constantFrom('a', 'abc ', ' ', '\t', '=', '.', 'From ', 'F', 'é', '€', '😀', '\ud800', '\n', '\r', '\r\n', '\u0000', '\u007f', '<td style="x">'),
+      fc.string({ minLength: 60, maxLength: 80 }).map((s) => s.replace(/[\r\n]/g, 'x')),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(piece, { maxLength: 30 }), async (parts) => {
+        const text = parts.join('') || 'x';
+        expect(await body(text)).toBe(referenceQp(text));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('keeps a line of exactly 76 characters whole only when it ends in a non-blank', async () => {
+    expect(await body(`${'a'.repeat(76)}\n`)).toBe(`${'a'.repeat(76)}\r\n`);
+    expect(await body(`${'a'.repeat(75)} \n`)).toBe(`${'a'.repeat(75)}=\r\n=20\r\n`);
+    expect(await body(`${'a'.repeat(75)}.b`)).toBe(`${'a'.repeat(75)}=\r\n=2Eb`);
+  });
+});
