@@ -88,7 +88,7 @@ async function writePdfs(dir: string, letters: readonly ReadyMessage[], logoPath
 function copiesOf(messages: readonly ReadyMessage[]): { name: string; data: string | Uint8Array }[] {
   return messages.flatMap((l) => {
     const to = recipientsText(l.recipients);
-    if (l.rendered) return l.raw ? [{ name: `${l.fileBase}.eml`, data: l.raw }, { name: `${l.fileBase}.txt`, data: previewText(l.rendered, to) }] : [];
+    if (l.channel === 'email') return l.raw && l.rendered ? [{ name: `${l.fileBase}.eml`, data: l.raw }, { name: `${l.fileBase}.txt`, data: previewText(l.rendered, to) }] : [];
     const text = `To: ${to}\nParts: ${l.short!.segments.segments} (${l.short!.segments.encoding})\n\n${l.short!.text}\n`;
     return l.channel === 'webhook' ? [{ name: `${l.fileBase}.json`, data: l.raw! }, { name: `${l.fileBase}.txt`, data: text }] : [{ name: `${l.fileBase}.txt`, data: text }];
   });
@@ -297,7 +297,7 @@ export function remindCommand(ctx: RunContext): Command {
       const ready = await prepareMessages(plan, {
         channel, config, clientDir, asOf, bounds, templateDirs, levels: levelsOf(config), from, replyTo, bcc,
         records: journal.records, statement: Boolean(flags.statement) || config.attachStatement, now: ctx.now,
-        threads: threadsOf(ctx.env), renderWorker: await renderWorker, spool,
+        threads: threadsOf(ctx.env), renderWorker: await renderWorker, spool, keepText: flags.pdf === true,
       });
       const smsWarnings = ready.flatMap((m) => m.short?.warnings ?? []);
       if (smsWarnings.length && !g.quiet) {

@@ -6,7 +6,7 @@
 // written by the thread that renders them, as soon as they are (render/output.ts spool): the
 // bytes are neither kept nor copied back from the worker.
 import { writeSpooled, type SpoolPaths } from '../render/output.js';
-import { buildRawMessage, type RawMessageInput } from '../mail/smtp.js';
+import { buildRawMessage, lendRawMessage, type RawMessageInput } from '../mail/smtp.js';
 import { buildLetterContext, type LetterInput } from './context.js';
 import { renderLetter, type LetterTemplates, type RenderedLetter } from './render.js';
 
@@ -29,7 +29,8 @@ export interface EmailJob {
  * back from the render worker) held ~130 MB of strings for 10,000 letters for nothing.
  */
 export interface RenderedEmail {
-  readonly rendered: LetterText;
+  /** Null for a preview written to a spool that does not keep the text (no --pdf). */
+  readonly rendered: LetterText | null;
   /** The message; null when it went straight into the previews' spool. */
   readonly raw: Buffer | null;
 }
@@ -37,18 +38,28 @@ export interface RenderedEmail {
 export type LetterText = Pick<RenderedLetter, 'subject' | 'text'>;
 
 /**
+ * Where previews are written as they are rendered (render/output.ts spool), and whether the run
+ * needs each letter's text afterwards (--pdf). Without it nothing of a letter is kept: 10,000
+ * letters held ~50 MB of text, copied back from the render worker, for nothing.
+ */
+export interface PreviewSpool extends SpoolPaths {
+  readonly keepText: boolean;
+}
+
+/**
  * Renders one letter; throws TemplateError (render.ts) for a template that fails on it. With a
  * spool, the letter's `.eml` and `.txt` are written there and the bytes are not returned.
  */
-export async function renderEmailJob(job: EmailJob, templates: LetterTemplates, spool: SpoolPaths | null = null): Promise<RenderedEmail> {
+export async function renderEmailJob(job: EmailJob, templates: LetterTemplates, spool: PreviewSpool | null = null): Promise<RenderedEmail> {
   const context = buildLetterContext(job.input);
   const rendered = renderLetter(templates, context, job.template);
-  const raw = await buildRawMessage({ ...job.mail, subject: rendered.subject, text: rendered.text, html: rendered.html });
+  const input: RawMessageInput = { ...job.mail, subject: rendered.subject, text: rendered.text, html: rendered.html };
   const text: LetterText = { subject: rendered.subject, text: rendered.text };
-  if (!spool) return { rendered: text, raw };
-  writeSpooled(spool, `${job.fileBase}.eml`, raw);
+  if (!spool) return { rendered: text, raw: await buildRawMessage(input) };
+  // The message is written from the composer's own buffer, not copied out of it first.
+  lendRawMessage(input, (raw) => writeSpooled(spool, `${job.fileBase}.eml`, raw));
   writeSpooled(spool, `${job.fileBase}.txt`, previewText(text, job.toText));
-  return { rendered: text, raw: null };
+  return { rendered: spool.keepText ? text : null, raw: null };
 }
 
 /** The plain-text copy of an email letter beside its `.eml`: subject, recipients, text part. */

@@ -71,6 +71,8 @@ export interface OutboxSettings {
   readonly renderWorker?: RenderWorker | null;
   /** Previews: each email letter's `.eml` and `.txt` are written here as soon as it is rendered. */
   readonly spool?: SpoolPaths | null;
+  /** With a spool: keep each letter's subject and text part (--pdf prints them); default true. */
+  readonly keepText?: boolean;
 }
 
 /** Who a message goes to, as its plain-text copy says. */
@@ -217,7 +219,7 @@ async function prepareEmails(plan: Plan, s: OutboxSettings): Promise<ReadyMessag
   }
   // Statements are attached as PDF bytes: those runs stay on one thread (nothing to gain from
   // copying every attachment to the worker and back).
-  const rendered = await renderEmails(jobs, s.templateDirs, s.statement ? 'off' : s.threads ?? 'auto', s.renderWorker ?? null, s.spool ?? null);
+  const rendered = await renderEmails(jobs, s.templateDirs, s.statement ? 'off' : s.threads ?? 'auto', s.renderWorker ?? null, s.spool ? { dir: s.spool.dir, tempDir: s.spool.tempDir, keepText: s.keepText ?? true } : null);
   return pending.map((p, i) => ({ ...p, ...rendered[i]! }));
 }
 

@@ -9,8 +9,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { TemplateError, UsageError } from '../errors.js';
 import { reportTaskProgress } from '../progress.js';
-import type { SpoolPaths } from '../render/output.js';
-import { jobCost, renderEmailJob, type EmailJob, type RenderedEmail } from './emailjob.js';
+import { jobCost, renderEmailJob, type EmailJob, type PreviewSpool, type RenderedEmail } from './emailjob.js';
 import { templateLoader } from './render.js';
 import type { RenderReply, RenderRequest } from './renderworker.js';
 
@@ -64,7 +63,7 @@ export async function prestartRenderWorker(opts: { readonly templateDirs: readon
  * started ahead of time is used when the run is long enough, and stopped in any case. With a
  * spool (previews), each thread writes the letters it renders there (emailjob.ts).
  */
-export async function renderEmails(jobs: readonly EmailJob[], templateDirs: readonly string[], threads: RenderThreads, prestarted: RenderWorker | null = null, spool: SpoolPaths | null = null): Promise<RenderedEmail[]> {
+export async function renderEmails(jobs: readonly EmailJob[], templateDirs: readonly string[], threads: RenderThreads, prestarted: RenderWorker | null = null, spool: PreviewSpool | null = null): Promise<RenderedEmail[]> {
   const useWorker = threads === 'on' || (threads === 'auto' && jobs.length >= PARALLEL_MIN_LETTERS);
   const cut = useWorker && jobs.length > 1 && workerAvailable(threads) ? cutPoint(jobs) : jobs.length;
   let worker: RenderWorker | null = null;
@@ -73,7 +72,7 @@ export async function renderEmails(jobs: readonly EmailJob[], templateDirs: read
   if (worker !== prestarted) await prestarted?.stop();
   // One slot per letter sent to the worker: 0 free, 1 taken by this thread, 2 by the worker.
   const claims = worker ? new Int32Array(new SharedArrayBuffer(4 * (jobs.length - cut))) : null;
-  const result = worker?.render({ type: 'render', templateDirs, jobs: jobs.slice(cut), claims: claims!, spool: spool && { dir: spool.dir, tempDir: spool.tempDir } }) ?? null;
+  const result = worker?.render({ type: 'render', templateDirs, jobs: jobs.slice(cut), claims: claims!, spool: spool && { dir: spool.dir, tempDir: spool.tempDir, keepText: spool.keepText } }) ?? null;
   const out: RenderedEmail[] = [];
   // On a terminal, a long run shows how far this thread is (the worker's part goes at about the same pace).
   const label = `Rendering ${jobs.length.toLocaleString('en-US')} letters`;

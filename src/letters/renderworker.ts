@@ -8,8 +8,7 @@
 // from the last one backwards while the main thread may take them from the front (parallel.ts):
 // it replies with those it rendered.
 import { parentPort } from 'node:worker_threads';
-import type { SpoolPaths } from '../render/output.js';
-import { renderEmailJob, type EmailJob, type LetterText } from './emailjob.js';
+import { renderEmailJob, type EmailJob, type LetterText, type PreviewSpool } from './emailjob.js';
 import { templateLoader, type LetterTemplates } from './render.js';
 
 export type RenderRequest =
@@ -20,11 +19,11 @@ export type RenderRequest =
     readonly jobs: readonly EmailJob[];
     /** Shared with the main thread, one slot per job: 0 free, 1 taken by the main thread, 2 by this one. */
     readonly claims: Int32Array;
-    readonly spool: SpoolPaths | null;
+    readonly spool: PreviewSpool | null;
   };
 
 export type RenderReply =
-  | { readonly type: 'done'; readonly letters: readonly { rendered: LetterText; raw: Uint8Array | null }[] }
+  | { readonly type: 'done'; readonly letters: readonly { rendered: LetterText | null; raw: Uint8Array | null }[] }
   | { readonly type: 'error'; readonly name: string; readonly message: string; readonly stack: string | null };
 
 // One run, one set of template folders: the loader is made with the first message's.
@@ -36,8 +35,8 @@ function templatesOf(templateDirs: readonly string[], lang: 'es' | 'en'): Promis
 }
 
 /** The jobs from the last one backwards, each claimed first, until the main thread has taken one; the reply is in the jobs' order. */
-async function renderAll(templateDirs: readonly string[], jobs: readonly EmailJob[], claims: Int32Array, spool: SpoolPaths | null): Promise<{ reply: RenderReply; transfer: ArrayBuffer[] }> {
-  const letters: { rendered: LetterText; raw: Uint8Array | null }[] = [];
+async function renderAll(templateDirs: readonly string[], jobs: readonly EmailJob[], claims: Int32Array, spool: PreviewSpool | null): Promise<{ reply: RenderReply; transfer: ArrayBuffer[] }> {
+  const letters: { rendered: LetterText | null; raw: Uint8Array | null }[] = [];
   const transfer: ArrayBuffer[] = [];
   for (let i = jobs.length - 1; i >= 0 && Atomics.compareExchange(claims, i, 0, 2) === 0; i--) {
     const job = jobs[i]!;

@@ -418,6 +418,35 @@ function writePart(part: Part): void {
 
 /** The whole message, CRLF line ends, 7-bit. Throws a plain Error (a bug upstream) for a malformed value. */
 export function composeMessage(m: MimeMessage): Buffer {
+  return lendMessage(m, (bytes) => {
+    const message = carve(bytes.length);
+    bytes.copy(message);
+    return message;
+  });
+}
+
+/** True while a message is lent: composing another then would overwrite it. */
+let lent = false;
+
+/**
+ * The message as composeMessage writes it, lent to `use` in the scratch area, which the next
+ * message overwrites: a preview written to its file at once needs no copy of its own (10,000
+ * letters: ~130 MB less to allocate, and the garbage collections that came with it).
+ */
+export function lendMessage<T>(m: MimeMessage, use: (bytes: Buffer) => T): T {
+  if (lent) throw new Error('internal: a message was composed while another one was lent');
+  writeMessage(m);
+  lent = true;
+  try {
+    return use(scratch.subarray(0, pos));
+  } finally {
+    lent = false;
+    // A letter of a huge account can grow the scratch area a lot: do not keep more than 4 MB of it.
+    if (scratch.length > 1 << 22) scratch = Buffer.allocUnsafe(1 << 16);
+  }
+}
+
+function writeMessage(m: MimeMessage): void {
   if (!/^<[\x21-\x3b\x3d\x3f-\x7e]+@[\x21-\x3b\x3d\x3f-\x7e]+>$/.test(m.messageId) || m.messageId.length > 900) {
     throw new Error(`internal: Message-ID must be <id@domain> in printable ASCII, got ${JSON.stringify(m.messageId)}`);
   }
@@ -438,11 +467,6 @@ export function composeMessage(m: MimeMessage): Buffer {
   for (const [name, value] of m.headers) if (!writePlainHeader(name, value)) writeHeader(name, unstructuredWords(value));
   ascii(`MIME-Version: 1.0${CRLF}`);
   writePart(root);
-  const message = carve(pos);
-  scratch.copy(message, 0, 0, pos);
-  // A letter of a huge account can grow the scratch area a lot: do not keep more than 4 MB of it.
-  if (scratch.length > 1 << 22) scratch = Buffer.allocUnsafe(1 << 16);
-  return message;
 }
 
 // Finished messages are cut from 1 MB slabs, as Buffer's own pool does for small buffers: 10,000

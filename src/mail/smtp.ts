@@ -19,7 +19,7 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection/index.js';
 import { UsageError } from '../errors.js';
 import { isValidAddress, normalizeAddress, type Mailbox } from './address.js';
 import { stateDirOf } from './journal.js';
-import { composeMessage } from './mime.js';
+import { composeMessage, lendMessage, type MimeMessage } from './mime.js';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -582,6 +582,19 @@ export interface MessageAttachment {
 
 /** The RFC 5322 message (text and HTML alternatives), from `{ name, address }` objects only. */
 export async function buildRawMessage(input: RawMessageInput): Promise<Buffer> {
+  return composeMessage(mimeMessageOf(input));
+}
+
+/**
+ * The same message, lent: `use` gets the bytes in the composer's buffer, which the next message
+ * overwrites (mime.ts lendMessage). For a preview written to its file at once.
+ */
+export function lendRawMessage<T>(input: RawMessageInput, use: (raw: Buffer) => T): T {
+  return lendMessage(mimeMessageOf(input), use);
+}
+
+/** The message's fields checked and shaped for mime.ts. */
+function mimeMessageOf(input: RawMessageInput): MimeMessage {
   const mailbox = (value: string | Mailbox, field: string): Mailbox => {
     const m = typeof value === 'string' ? { name: '', address: value } : value;
     const address = normalizeAddress(m.address);
@@ -608,7 +621,7 @@ export async function buildRawMessage(input: RawMessageInput): Promise<Buffer> {
     return { filename: a.filename, content: a.content, contentType: a.contentType };
   });
   list(input.bcc, 'bcc'); // validated like the others; envelope-only, never a header
-  return composeMessage({
+  return {
     from: mailbox(input.from, 'from'),
     to: list(input.to, 'to'),
     cc: list(input.cc, 'cc'),
@@ -621,7 +634,7 @@ export async function buildRawMessage(input: RawMessageInput): Promise<Buffer> {
     date: input.date,
     headers,
     attachments,
-  });
+  };
 }
 
 const RESERVED_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'reply-to', 'sender', 'subject', 'message-id', 'date', 'mime-version']);
