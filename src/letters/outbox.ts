@@ -14,8 +14,8 @@ import { messageIdFor, type Journal } from '../mail/journal.js';
 import type { MessageAttachment } from '../mail/smtp.js';
 import type { SpoolPaths } from '../render/output.js';
 import { buildLetterContext, LETTER_KINDS, type LetterInput, type LetterItemInput, type LetterKind } from './context.js';
-import type { EmailJob, LetterText } from './emailjob.js';
-import { renderEmails, type RenderThreads, type RenderWorker } from './parallel.js';
+import type { LetterText } from './emailjob.js';
+import { renderSession, type RenderSession, type RenderThreads, type RenderWorker } from './parallel.js';
 import type { Plan, PlannedEntry } from './plan.js';
 import { loadSmsTemplates, renderSms, smsBatchLine, toE164, type RenderedSms, type SmsTemplates } from './sms.js';
 
@@ -183,7 +183,28 @@ function namesOf(entry: PlannedEntry, n: number, s: OutboxSettings): { fileBase:
 async function prepareEmails(plan: Plan, s: OutboxSettings): Promise<ReadyMessage[]> {
   const { config } = s;
   const pending: Omit<ReadyMessage, 'rendered' | 'raw'>[] = [];
-  const jobs: EmailJob[] = [];
+  // Statements are attached as PDF bytes: those runs stay on one thread (nothing to gain from
+  // copying every attachment to the worker and back).
+  const spool = s.spool ? { dir: s.spool.dir, tempDir: s.spool.tempDir, keepText: s.keepText ?? true } : null;
+  const session = await renderSession(plan.letters.map(entryCost), s.templateDirs, s.statement ? 'off' : s.threads ?? 'auto', s.renderWorker ?? null, spool);
+  try {
+    await prepareJobs(plan, s, config, pending, session);
+  } catch (err) {
+    await session.abort();
+    throw err;
+  }
+  const rendered = await session.finish();
+  return pending.map((p, i) => ({ ...p, ...rendered[i]! }));
+}
+
+/** What a planned letter costs to render: jobCost (emailjob.ts) of the job it becomes. */
+function entryCost(entry: PlannedEntry): number {
+  const upcoming = entry.kind === 'upcoming' ? entry.items.length : entry.view.notDue.length;
+  return 14 + entry.view.dunnable.length + entry.view.credits.length + upcoming;
+}
+
+/** Each planned letter's job (pushed to the render session as soon as it is made) and what is kept of it here. */
+async function prepareJobs(plan: Plan, s: OutboxSettings, config: Config, pending: Omit<ReadyMessage, 'rendered' | 'raw'>[], session: RenderSession): Promise<void> {
   let n = 0;
   for (const entry of plan.letters) {
     const c = entry.customer;
@@ -193,7 +214,7 @@ async function prepareEmails(plan: Plan, s: OutboxSettings): Promise<ReadyMessag
     const cc = config.ccSalesRep && c.salesRep ? parseAddressList(c.salesRep).valid : [];
     const statement = s.statement ? await statementOf(entry, s) : null;
     const letter = letterInputOf(entry, s, charges);
-    jobs.push({
+    session.push({
       lang: entry.lang,
       template: entry.kind,
       input: letter,
@@ -217,10 +238,6 @@ async function prepareEmails(plan: Plan, s: OutboxSettings): Promise<ReadyMessag
       recipients: entry.to, unreachable, messageId, statement: statement?.pdf ?? null, fileBase, cc, bcc: s.bcc,
     });
   }
-  // Statements are attached as PDF bytes: those runs stay on one thread (nothing to gain from
-  // copying every attachment to the worker and back).
-  const rendered = await renderEmails(jobs, s.templateDirs, s.statement ? 'off' : s.threads ?? 'auto', s.renderWorker ?? null, s.spool ? { dir: s.spool.dir, tempDir: s.spool.tempDir, keepText: s.keepText ?? true } : null);
-  return pending.map((p, i) => ({ ...p, ...rendered[i]! }));
 }
 
 /** Every planned letter, rendered for the channel; throws TemplateError before anything goes out. */

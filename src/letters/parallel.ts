@@ -25,13 +25,14 @@ const PARALLEL_MIN_LETTERS = 600;
 /**
  * The share of the work (by jobCost) sent to the worker. The two threads do not render at the same
  * speed (measured on the bench's 10,132 letters: each half took 4–5.5 s, and one waited for the
- * other), so the shares are not fixed: the worker renders its part from the end backwards, this
- * thread renders the rest and then goes on into the worker's part from the front, each letter
- * claimed by one of them (a shared array, `claims`), until they meet. Only letters the worker has
- * can be shared that way, so it is sent a bit more than half; sending it all would cost this
- * thread the copying of every letter's data.
+ * other), so the shares are not fixed: the worker renders its part from the start, this thread
+ * renders the rest from the end and then goes on into the worker's part, each letter claimed by
+ * one of them (a shared array, `claims`), until they meet. Only letters the worker has can be
+ * shared that way; it starts first (while this thread prepares the rest and loads its templates),
+ * so it is sent well over half; sending it all would cost this thread the copying of every
+ * letter's data.
  */
-const WORKER_SHARE = 0.6;
+const WORKER_SHARE = 0.7;
 
 const WORKER_URL = new URL('./renderworker.js', import.meta.url);
 
@@ -64,54 +65,115 @@ export async function prestartRenderWorker(opts: { readonly templateDirs: readon
  * spool (previews), each thread writes the letters it renders there (emailjob.ts).
  */
 export async function renderEmails(jobs: readonly EmailJob[], templateDirs: readonly string[], threads: RenderThreads, prestarted: RenderWorker | null = null, spool: PreviewSpool | null = null): Promise<RenderedEmail[]> {
-  const useWorker = threads === 'on' || (threads === 'auto' && jobs.length >= PARALLEL_MIN_LETTERS);
-  const cut = useWorker && jobs.length > 1 && workerAvailable(threads) ? cutPoint(jobs) : jobs.length;
+  const session = await renderSession(jobs.map(jobCost), templateDirs, threads, prestarted, spool);
+  for (const job of jobs) session.push(job);
+  return session.finish();
+}
+
+/** A run's letters rendered while they are still being prepared: renderSession. */
+export interface RenderSession {
+  /** The next job, in order: the worker may start on it at once. */
+  push(job: EmailJob): void;
+  /** Once every job is pushed: every letter rendered, in order (see renderEmails). */
+  finish(): Promise<RenderedEmail[]>;
+  /** Preparing failed: the worker is stopped, nothing more is rendered. */
+  abort(): Promise<void>;
+}
+
+/** Jobs are sent to the worker in groups of this many while they are prepared. */
+const CHUNK = 128;
+
+/**
+ * Rendering for a run of `costs.length` letters (jobCost of each, known from the plan), whose jobs
+ * are then pushed one by one as they are prepared. Why: with a worker, the first part of the run
+ * goes to it in groups as soon as they are made, and it starts rendering while this thread is
+ * still preparing the rest and loading its own templates (~0.5 s of a 10,000-letter run it waited).
+ */
+export async function renderSession(costs: readonly number[], templateDirs: readonly string[], threads: RenderThreads, prestarted: RenderWorker | null = null, spool: PreviewSpool | null = null): Promise<RenderSession> {
+  const n = costs.length;
+  const useWorker = threads === 'on' || (threads === 'auto' && n >= PARALLEL_MIN_LETTERS);
+  const cut = useWorker && n > 1 && workerAvailable(threads) ? cutPoint(costs) : 0;
   let worker: RenderWorker | null = null;
   // A worker started early that has died since (it should not) is replaced, not waited for.
-  if (cut < jobs.length) worker = prestarted?.alive() ? prestarted : await startWorker();
+  if (cut > 0) worker = prestarted?.alive() ? prestarted : await startWorker();
   if (worker !== prestarted) await prestarted?.stop();
-  // One slot per letter sent to the worker: 0 free, 1 taken by this thread, 2 by the worker.
-  const claims = worker ? new Int32Array(new SharedArrayBuffer(4 * (jobs.length - cut))) : null;
-  const result = worker?.render({ type: 'render', templateDirs, jobs: jobs.slice(cut), claims: claims!, spool: spool && { dir: spool.dir, tempDir: spool.tempDir, keepText: spool.keepText } }) ?? null;
-  const out: RenderedEmail[] = [];
-  // On a terminal, a long run shows how far this thread is (the worker's part goes at about the same pace).
-  const label = `Rendering ${jobs.length.toLocaleString('en-US')} letters`;
-  try {
-    const templatesOf = templateLoader(templateDirs);
-    const mine = result ? cut : jobs.length;
-    for (let i = 0; i < jobs.length; i++) {
-      // Into the worker's part: a letter the worker took means it has taken every one after it.
-      if (i >= mine && Atomics.compareExchange(claims!, i - cut, 0, 1) !== 0) break;
-      if ((i & 63) === 0) reportTaskProgress(label, i, mine);
-      const job = jobs[i]!;
-      out.push(await renderEmailJob(job, await templatesOf(job.lang), spool));
-    }
-    if (result) out.push(...(await result));
-    if (out.length !== jobs.length) throw new Error(`internal: ${out.length} of ${jobs.length} letters rendered`);
-    return out;
-  } finally {
-    reportTaskProgress(label, jobs.length, jobs.length, true);
-    await worker?.stop();
-  }
+  // One slot per letter of the worker's part: 0 free, 1 taken by this thread, 2 by the worker.
+  const claims = worker ? new Int32Array(new SharedArrayBuffer(4 * cut)) : null;
+  const work = worker?.render({ type: 'render', templateDirs, count: cut, claims: claims!, spool: spool && { dir: spool.dir, tempDir: spool.tempDir, keepText: spool.keepText } }) ?? null;
+  const jobs: EmailJob[] = [];
+  let sent = 0;
+  return {
+    push(job) {
+      jobs.push(job);
+      if (work && sent < cut && (jobs.length - sent >= CHUNK || jobs.length === cut)) {
+        work.send(jobs.slice(sent, Math.min(jobs.length, cut)));
+        sent = Math.min(jobs.length, cut);
+      }
+    },
+    async finish() {
+      if (jobs.length !== n) throw new Error(`internal: ${jobs.length} of ${n} letters prepared`);
+      // On a terminal, a long run shows how far this thread is (the worker's part goes at about the same pace).
+      const label = `Rendering ${n.toLocaleString('en-US')} letters`;
+      try {
+        const templatesOf = templateLoader(templateDirs);
+        const mine: RenderedEmail[] = [];
+        if (!work) {
+          for (let i = 0; i < n; i++) {
+            if ((i & 63) === 0) reportTaskProgress(label, i, n);
+            const job = jobs[i]!;
+            mine.push(await renderEmailJob(job, await templatesOf(job.lang), spool));
+          }
+          return mine;
+        }
+        // The last part, from the end; then into the worker's part, a letter the worker took
+        // meaning it has taken every one before it.
+        for (let i = n - 1; i >= 0; i--) {
+          if (i < cut && Atomics.compareExchange(claims!, i, 0, 1) !== 0) break;
+          if ((mine.length & 63) === 0) reportTaskProgress(label, mine.length, n - cut);
+          const job = jobs[i]!;
+          mine.push(await renderEmailJob(job, await templatesOf(job.lang), spool));
+        }
+        const out = [...(await work.result), ...mine.reverse()];
+        if (out.length !== n) throw new Error(`internal: ${out.length} of ${n} letters rendered`);
+        return out;
+      } finally {
+        reportTaskProgress(label, n, n, true);
+        await worker?.stop();
+      }
+    },
+    async abort() {
+      await worker?.stop();
+    },
+  };
 }
 
-/** Where the worker's part starts: WORKER_SHARE of the cost, counted from the end. */
-function cutPoint(jobs: readonly EmailJob[]): number {
-  const total = jobs.reduce((s, j) => s + jobCost(j), 0);
-  let tail = 0;
-  let i = jobs.length;
-  while (i > 1 && tail + jobCost(jobs[i - 1]!) <= total * WORKER_SHARE) tail += jobCost(jobs[--i]!);
-  return Math.min(i, jobs.length - 1); // the worker gets one letter at least
+/**
+ * Where the worker's part ends: WORKER_SHARE of the cost, counted from the start. It starts
+ * rendering as the first jobs are prepared, so it is given the larger part; the shared claims
+ * even out the rest.
+ */
+function cutPoint(costs: readonly number[]): number {
+  const total = costs.reduce((s, c) => s + c, 0);
+  let head = 0;
+  let i = 0;
+  while (i < costs.length - 1 && head + costs[i]! <= total * WORKER_SHARE) head += costs[i++]!;
+  return Math.max(i, 1); // the worker gets one letter at least
 }
 
-/** The render worker: a warm-up message, then one render request answered once. */
+/** The render worker: a warm-up message, then one render request, its jobs in groups, one reply. */
 export interface RenderWorker {
   /** False once the thread has exited. */
   alive(): boolean;
   post(request: RenderRequest & { type: 'warm' }): void;
-  /** The letters the worker rendered: the last ones of the request's (those it claimed). */
-  render(request: RenderRequest & { type: 'render' }): Promise<RenderedEmail[]>;
+  /** Starts a render request; its jobs follow with `send`, in order. */
+  render(request: RenderRequest & { type: 'render' }): WorkerRender;
   stop(): Promise<void>;
+}
+
+export interface WorkerRender {
+  send(jobs: readonly EmailJob[]): void;
+  /** The letters the worker rendered: the first ones of the request's (those it claimed). */
+  readonly result: Promise<RenderedEmail[]>;
 }
 
 async function startWorker(): Promise<RenderWorker | null> {
@@ -156,7 +218,7 @@ async function startWorker(): Promise<RenderWorker | null> {
       // This thread may fail first (a template error in its part): the worker's outcome is then moot.
       result.catch(() => {});
       worker.postMessage(request);
-      return result;
+      return { result, send: (jobs) => worker.postMessage({ type: 'jobs', jobs } satisfies RenderRequest) };
     },
     stop: async () => {
       if (stopped) return;

@@ -325,9 +325,14 @@ function mailboxListWords(list: readonly MimeMailbox[]): Word[] {
 
 /** RFC 5322 date-time in UTC: "Fri, 31 May 2024 15:00:00 +0000". */
 export function rfc5322Date(date: Date): string {
-  if (Number.isNaN(date.getTime())) throw new Error('internal: the message date is not a valid date');
-  return date.toUTCString().replace(/GMT$/, '+0000');
+  const time = date.getTime();
+  if (Number.isNaN(time)) throw new Error('internal: the message date is not a valid date');
+  // Every letter of a run has the run's instant: written once.
+  if (time !== lastDate.time) lastDate = { time, text: date.toUTCString().replace(/GMT$/, '+0000') };
+  return lastDate.text;
 }
+
+let lastDate = { time: NaN, text: '' };
 
 // RFC 2231 attribute-char: what may stand unescaped in an extended parameter value.
 const ATTR_CHAR = /^[A-Za-z0-9!#$&+\-.^_`|~]$/;

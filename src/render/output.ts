@@ -253,12 +253,24 @@ function createFileSync(path: string, data: string | Uint8Array): void {
   const fd = openSync(path, 'wx', 0o666);
   let written = false;
   try {
-    writeAllSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    writeAllSync(fd, typeof data === 'string' ? utf8Of(data) : data);
     written = true;
   } finally {
     closeSync(fd);
     if (!written) rmSync(path, { force: true });
   }
+}
+
+/** Text written to a file is encoded into this buffer, reused: a new Buffer per preview was ~50 MB of garbage a run. */
+let textBytes = Buffer.allocUnsafe(1 << 16);
+
+/** `text` as UTF-8, in textBytes (valid until the next call). */
+function utf8Of(text: string): Uint8Array {
+  if (textBytes.length < text.length * 3) textBytes = Buffer.allocUnsafe(Math.max(text.length * 3, 1 << 16));
+  const n = textBytes.write(text, 0, 'utf8');
+  const bytes = textBytes.subarray(0, n);
+  if (textBytes.length > 1 << 22) textBytes = Buffer.allocUnsafe(1 << 16); // one huge text does not keep its buffer
+  return bytes;
 }
 
 /** writeSync may write less than asked (a signal, a full disk): go on until every byte is written. */

@@ -19,7 +19,7 @@ describe('renderEmails on one thread', () => {
     expect(out).toHaveLength(130);
     out.forEach((r, i) => {
       expect(r.raw!.toString('latin1')).toContain(`Message-ID: <k${i}@ruiz.mx>`);
-      expect(r.rendered.text).toContain(`Cliente ${i}`);
+      expect(r.rendered!.text).toContain(`Cliente ${i}`);
     });
     expect(seen.map((p) => [p.file, p.done, p.total, p.finished])).toEqual([
       ['Rendering 130 letters', 0, 130, false],

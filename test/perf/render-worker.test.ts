@@ -36,14 +36,20 @@ describe.skipIf(!existsSync(fileURLToPath(BUILT)))('the render worker (built cod
     try {
       const dirs = [shippedTemplatesDir()];
       const spool = await openSpool(join(root, 'previews'));
-      const two = await renderEmails(emailJobs(40, 'formal', { alternate: true }), dirs, 'on', null, spool);
+      const two = await renderEmails(emailJobs(40, 'formal', { alternate: true }), dirs, 'on', null, { dir: spool.dir, tempDir: spool.tempDir, keepText: true });
       await spool.commit();
+      // Without --pdf nothing of a letter is kept once its files are written.
+      const bare = await openSpool(join(root, 'bare'));
+      const kept = await renderEmails(emailJobs(40, 'formal', { alternate: true }), dirs, 'on', null, { dir: bare.dir, tempDir: bare.tempDir, keepText: false });
+      await bare.commit();
+      expect(kept.every((r) => r.rendered === null && r.raw === null)).toBe(true);
+      expect(readdirSync(join(root, 'bare')).sort()).toEqual(readdirSync(join(root, 'previews')).sort());
       const one = await renderEmails(emailJobs(40, 'formal', { alternate: true }), dirs, 'off');
       expect(two.every((r) => r.raw === null)).toBe(true);
       expect(readdirSync(join(root, 'previews'))).toHaveLength(80);
       emailJobs(40, 'formal').forEach((job, i) => {
         expect(readFileSync(join(root, 'previews', `${job.fileBase}.eml`)).equals(one[i]!.raw!)).toBe(true);
-        expect(readFileSync(join(root, 'previews', `${job.fileBase}.txt`), 'utf8')).toBe(previewText(one[i]!.rendered, job.toText));
+        expect(readFileSync(join(root, 'previews', `${job.fileBase}.txt`), 'utf8')).toBe(previewText(one[i]!.rendered!, job.toText));
         expect(two[i]!.rendered).toEqual(one[i]!.rendered);
       });
     } finally {
