@@ -58,20 +58,35 @@ export interface DunnableView {
 }
 
 /** `held`: invoice numbers on hold (dunning hold): not dunnable, like disputed ones. */
-export function dunnableView(c: CustomerAging, held: ReadonlySet<string> = new Set()): DunnableView {
-  const dunnable = c.items.filter((a) => a.open > 0 && a.daysOverdue > 0 && !a.item.disputed && !held.has(a.item.invoice));
-  const credits = c.items.filter((a) => a.open < 0);
-  const creditTotal = credits.reduce((s, a) => s + a.open, 0);
-  const overdue = dunnable.reduce((s, a) => s + a.open, 0);
-  return {
-    dunnable,
-    credits,
-    notDue: c.items.filter((a) => a.open > 0 && a.daysOverdue <= 0 && !a.item.disputed && !held.has(a.item.invoice)),
-    disputed: c.items.filter((a) => a.item.disputed && a.open > 0),
-    amountAsked: overdue + creditTotal,
-    oldestDunnableDays: dunnable.length ? Math.max(...dunnable.map((a) => a.daysOverdue)) : null,
-  };
+export function dunnableView(c: CustomerAging, held: ReadonlySet<string> = NONE_HELD): DunnableView {
+  // One pass over the items, each list in the items' order (a remind run does this for every customer).
+  const dunnable: AgedItem[] = [];
+  const credits: AgedItem[] = [];
+  const notDue: AgedItem[] = [];
+  const disputed: AgedItem[] = [];
+  let overdue = 0;
+  let creditTotal = 0;
+  let oldest: number | null = null;
+  const checkHeld = held.size > 0;
+  for (const a of c.items) {
+    if (a.open < 0) {
+      credits.push(a);
+      creditTotal += a.open;
+      continue;
+    }
+    if (a.open === 0) continue;
+    if (a.item.disputed) disputed.push(a);
+    else if (checkHeld && held.has(a.item.invoice)) continue;
+    else if (a.daysOverdue > 0) {
+      dunnable.push(a);
+      overdue += a.open;
+      if (oldest === null || a.daysOverdue > oldest) oldest = a.daysOverdue;
+    } else notDue.push(a);
+  }
+  return { dunnable, credits, notDue, disputed, amountAsked: overdue + creditTotal, oldestDunnableDays: oldest };
 }
+
+const NONE_HELD: ReadonlySet<string> = new Set();
 
 /** The level the days alone call for (0 when not overdue). */
 export function levelByDays(days: number | null, levels: readonly LevelRule[]): number {

@@ -14,6 +14,9 @@
 //   error only when the unknown name is on that line of its own source.
 // - HTML templates escape (`{{x}}`); text and subject templates do not (a plain-text "Pérez & Hijos"
 //   must not become "Pérez &amp; Hijos"), so escaping follows the file name: `*.html.hbs`.
+// - Letters are rendered by fasttemplate.ts where it gives Handlebars' text (checked on the sample
+//   customers at load); Handlebars renders the others, and any letter the fast renderer gives up
+//   on, so every error still comes from Handlebars with its file and line.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
