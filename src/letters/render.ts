@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { TemplateError, DunningError } from '../errors.js';
 import { buildLetterContext, LETTER_KINDS, type LetterContext, type LetterInput, type LetterKind } from './context.js';
-import { compileFast, FastBail, type FastTemplate } from './fasttemplate.js';
+import { compileFast, type FastTemplate } from './fasttemplate.js';
 import { BUILTIN_HELPERS, codePoints, LETTER_HELPERS, letterHelpers, registerLetterHelpers, TemplateFault, type SourceLoc } from './helpers.js';
 
 type HB = typeof Handlebars;
@@ -388,14 +388,17 @@ function allFast(t: FastTemplate, partials: ReadonlyMap<string, FastTemplate>, s
   return true;
 }
 
-/** A letter's subject, HTML and text by the fast renderer, or null where it leaves the letter to Handlebars. */
+/**
+ * A letter's subject, HTML and text by the fast renderer, or null where it leaves the letter to
+ * Handlebars: when it gives up (FastBail), and on any other error too — Handlebars then writes the
+ * letter or reports the mistake, so a fault of the fast renderer costs time, never a letter.
+ */
 function renderFastParts(letter: FastLetter, context: LetterContext): string[] | null {
   const data = { root: context };
   try {
     return letter.map((t) => t.render(context, data));
-  } catch (err) {
-    if (err instanceof FastBail) return null;
-    throw err;
+  } catch {
+    return null;
   }
 }
 
