@@ -69,5 +69,10 @@ export function previewText(letter: LetterText, to: string): string {
 
 /** What a job costs to render, roughly: a letter's fixed part and one unit per table row. */
 export function jobCost(job: EmailJob): number {
-  return 14 + job.input.invoices.length + job.input.credits.length + job.input.upcoming.length;
+  return letterCost(job.input.invoices.length + job.input.credits.length + job.input.upcoming.length);
+}
+
+/** The cost of a letter whose tables have `rows` lines (see jobCost). */
+export function letterCost(rows: number): number {
+  return 14 + rows;
 }

@@ -14,7 +14,7 @@ import { messageIdFor, type Journal } from '../mail/journal.js';
 import type { MessageAttachment } from '../mail/smtp.js';
 import type { SpoolPaths } from '../render/output.js';
 import { buildLetterContext, LETTER_KINDS, type LetterInput, type LetterItemInput, type LetterKind } from './context.js';
-import type { LetterText } from './emailjob.js';
+import { letterCost, type LetterText } from './emailjob.js';
 import { renderSession, type RenderSession, type RenderThreads, type RenderWorker } from './parallel.js';
 import type { Plan, PlannedEntry } from './plan.js';
 import { loadSmsTemplates, renderSms, smsBatchLine, toE164, type RenderedSms, type SmsTemplates } from './sms.js';
@@ -181,14 +181,13 @@ function namesOf(entry: PlannedEntry, n: number, s: OutboxSettings): { fileBase:
  * — context, templates, MIME, most of the time of a long run — on one or two threads (parallel.ts).
  */
 async function prepareEmails(plan: Plan, s: OutboxSettings): Promise<ReadyMessage[]> {
-  const { config } = s;
   const pending: Omit<ReadyMessage, 'rendered' | 'raw'>[] = [];
   // Statements are attached as PDF bytes: those runs stay on one thread (nothing to gain from
   // copying every attachment to the worker and back).
   const spool = s.spool ? { dir: s.spool.dir, tempDir: s.spool.tempDir, keepText: s.keepText ?? true } : null;
   const session = await renderSession(plan.letters.map(entryCost), s.templateDirs, s.statement ? 'off' : s.threads ?? 'auto', s.renderWorker ?? null, spool);
   try {
-    await prepareJobs(plan, s, config, pending, session);
+    await prepareJobs(plan, s, pending, session);
   } catch (err) {
     await session.abort();
     throw err;
@@ -197,14 +196,15 @@ async function prepareEmails(plan: Plan, s: OutboxSettings): Promise<ReadyMessag
   return pending.map((p, i) => ({ ...p, ...rendered[i]! }));
 }
 
-/** What a planned letter costs to render: jobCost (emailjob.ts) of the job it becomes. */
+/** What a planned letter costs to render: jobCost (emailjob.ts) of the job it becomes (letterInputOf's lists). */
 function entryCost(entry: PlannedEntry): number {
   const upcoming = entry.kind === 'upcoming' ? entry.items.length : entry.view.notDue.length;
-  return 14 + entry.view.dunnable.length + entry.view.credits.length + upcoming;
+  return letterCost(entry.view.dunnable.length + entry.view.credits.length + upcoming);
 }
 
 /** Each planned letter's job (pushed to the render session as soon as it is made) and what is kept of it here. */
-async function prepareJobs(plan: Plan, s: OutboxSettings, config: Config, pending: Omit<ReadyMessage, 'rendered' | 'raw'>[], session: RenderSession): Promise<void> {
+async function prepareJobs(plan: Plan, s: OutboxSettings, pending: Omit<ReadyMessage, 'rendered' | 'raw'>[], session: RenderSession): Promise<void> {
+  const { config } = s;
   let n = 0;
   for (const entry of plan.letters) {
     const c = entry.customer;

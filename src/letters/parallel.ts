@@ -129,7 +129,8 @@ export async function renderSession(costs: readonly number[], templateDirs: read
         // meaning it has taken every one before it.
         for (let i = n - 1; i >= 0; i--) {
           if (i < cut && Atomics.compareExchange(claims!, i, 0, 1) !== 0) break;
-          if ((mine.length & 63) === 0) reportTaskProgress(label, mine.length, n - cut);
+          // How far this thread is in its own part (past it, it is helping the worker finish).
+          if ((mine.length & 63) === 0) reportTaskProgress(label, Math.min(mine.length, n - cut), n - cut);
           const job = jobs[i]!;
           mine.push(await renderEmailJob(job, await templatesOf(job.lang), spool));
         }

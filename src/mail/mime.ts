@@ -111,7 +111,8 @@ function writeQuotedPrintable(text: string): void {
   if (utf8.length < text.length * 3) utf8 = Buffer.allocUnsafe(text.length * 3 + 1024);
   const src = utf8;
   const n = src.write(text, 0, 'utf8');
-  ensure(n * 3 + Math.ceil(n / QP_WIDTH) * 3 + 16); // every byte as =XX, plus soft breaks
+  // Every byte as =XX (3n), plus a soft break (3 bytes) at least every 64 characters written.
+  ensure(n * 4 + 16);
   const out = scratch;
   let p = pos;
   let col = 0;

@@ -288,6 +288,13 @@ describe('the quoted-printable body, byte for byte', () => {
     );
   });
 
+  it('is complete for a long body where every byte is encoded (the buffer is sized for the worst case)', async () => {
+    for (const text of ['='.repeat(342_000), '€'.repeat(114_000), `${'\u0001'.repeat(150_000)}x`]) {
+      // 342,000 bytes: 1,026,000 as =XX and 13,680 soft breaks, just past a 1 MB buffer (its growth is by doubling).
+      expect(await body(text)).toBe(referenceQp(text));
+    }
+  });
+
   it('keeps a line of exactly 76 characters whole only when it ends in a non-blank', async () => {
     expect(await body(`${'a'.repeat(76)}\n`)).toBe(`${'a'.repeat(76)}\r\n`);
     expect(await body(`${'a'.repeat(75)} \n`)).toBe(`${'a'.repeat(75)}=\r\n=20\r\n`);
