@@ -362,15 +362,19 @@ export async function loadTemplates(dirs: readonly string[], lang: 'es' | 'en'):
   }
   for (const name of templates.letters) {
     const samples = sampleLetterInputs(name, lang).map(buildLetterContext);
-    for (const sample of samples) renderLetter(templates, sample, name);
-    // The fast renderer is used for a letter only if it gives Handlebars' text for both samples.
+    // Each sample by Handlebars, as a letter (which throws the template's mistakes)…
+    const viaHandlebars = samples.map((sample) => {
+      const parts = renderParts(templates, sample, name);
+      letterOf(templates, name, parts);
+      return parts;
+    });
+    // …and the fast renderer used for this letter only if it gives the same text for both.
     const parts = PARTS.map((p) => fastParts.get(`${name}.${p}`));
     if (parts.every((f): f is FastTemplate => f !== undefined && allFast(f, fastPartials))) {
       const letter = parts as unknown as FastLetter;
-      const same = samples.every((sample) => {
+      const same = samples.every((sample, k) => {
         const viaFast = renderFastParts(letter, sample);
-        const viaHandlebars = renderParts(templates, sample, name);
-        return viaFast !== null && viaFast.every((text, i) => text === viaHandlebars[i]);
+        return viaFast !== null && viaFast.every((text, i) => text === viaHandlebars[k]![i]);
       });
       if (same) fast.set(name, letter);
     }
@@ -540,7 +544,11 @@ function part(templates: LetterTemplates, name: string, p: Part): CompiledTempla
  */
 export function renderLetter(templates: LetterTemplates, context: LetterContext, name: string = context.kind): RenderedLetter {
   const fast = templates.fast?.get(name);
-  const [subjectText, html, text] = (fast && renderFastParts(fast, context)) ?? renderParts(templates, context, name);
+  return letterOf(templates, name, (fast && renderFastParts(fast, context)) ?? renderParts(templates, context, name));
+}
+
+/** The letter from its three rendered parts: the subject on one line (never empty), the parts tidied. */
+function letterOf(templates: LetterTemplates, name: string, [subjectText, html, text]: readonly string[]): RenderedLetter {
   const subject = subjectText!.replace(/\s+/g, ' ').trim();
   if (subject === '') throw fail(part(templates, name, 'subject').file, null, 'the subject is empty for this letter');
   return { subject, html: tidy(html!, false), text: tidy(text!, true) };
