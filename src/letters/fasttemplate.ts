@@ -280,12 +280,12 @@ export function compileFast(ast: hbs.AST.Program, escape: boolean, env: FastEnv)
 
   const mustache = (node: hbs.AST.MustacheStatement): Render => {
     const write = node.escaped ? out : raw; // {{{x}}} is never escaped
-    const lit = literal(node.path);
-    if (lit) unsupported(); // {{"text"}}: Handlebars turns it into a path
+    // {{"text"}} (Handlebars turns it into a path) and {{(sub)}}: left to Handlebars.
+    if (node.path.type !== 'PathExpression') unsupported();
     const pe = node.path as hbs.AST.PathExpression;
     // `{{@money}}`: Handlebars decides by the first part's name, data or not; left to it.
-    if (pe.type === 'PathExpression' && pe.data && simpleId(pe) && isHelperName(pe.parts[0]!)) unsupported();
-    const isHelper = callsHelper(node) || (pe.type === 'PathExpression' && simpleId(pe) && isHelperName(pe.parts[0]!));
+    if (pe.data && simpleId(pe) && isHelperName(pe.parts[0]!)) unsupported();
+    const isHelper = callsHelper(node) || (simpleId(pe) && isHelperName(pe.parts[0]!));
     if (isHelper) {
       if (BUILTIN_BLOCKS.has(pe.parts[0]!)) unsupported();
       const call = helperCall(node, null, null);

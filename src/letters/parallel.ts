@@ -116,12 +116,12 @@ export async function renderSession(costs: readonly number[], templateDirs: read
       const label = `Rendering ${n.toLocaleString('en-US')} letters`;
       try {
         const templatesOf = templateLoader(templateDirs);
+        const render = async (job: EmailJob): Promise<RenderedEmail> => renderEmailJob(job, await templatesOf(job.lang), spool);
         const mine: RenderedEmail[] = [];
         if (!work) {
           for (let i = 0; i < n; i++) {
             if ((i & 63) === 0) reportTaskProgress(label, i, n);
-            const job = jobs[i]!;
-            mine.push(await renderEmailJob(job, await templatesOf(job.lang), spool));
+            mine.push(await render(jobs[i]!));
           }
           return mine;
         }
@@ -131,8 +131,7 @@ export async function renderSession(costs: readonly number[], templateDirs: read
           if (i < cut && Atomics.compareExchange(claims!, i, 0, 1) !== 0) break;
           // How far this thread is in its own part (past it, it is helping the worker finish).
           if ((mine.length & 63) === 0) reportTaskProgress(label, Math.min(mine.length, n - cut), n - cut);
-          const job = jobs[i]!;
-          mine.push(await renderEmailJob(job, await templatesOf(job.lang), spool));
+          mine.push(await render(jobs[i]!));
         }
         const out = [...(await work.result), ...mine.reverse()];
         if (out.length !== n) throw new Error(`internal: ${out.length} of ${n} letters rendered`);

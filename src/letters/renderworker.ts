@@ -25,8 +25,14 @@ export type RenderRequest =
   }
   | { readonly type: 'jobs'; readonly jobs: readonly EmailJob[] };
 
+/** A letter rendered by the worker, as sent back: its bytes transferred, or null when written to the spool. */
+export interface WorkerLetter {
+  readonly rendered: LetterText | null;
+  readonly raw: Uint8Array | null;
+}
+
 export type RenderReply =
-  | { readonly type: 'done'; readonly letters: readonly { rendered: LetterText | null; raw: Uint8Array | null }[] }
+  | { readonly type: 'done'; readonly letters: readonly WorkerLetter[] }
   | { readonly type: 'error'; readonly name: string; readonly message: string; readonly stack: string | null };
 
 // One run, one set of template folders: the loader is made with the first message's.
@@ -50,7 +56,7 @@ function nextJobs(): Promise<void> {
 /** The jobs from the first one on, each claimed first, until the main thread has taken one; the reply is in the jobs' order. */
 async function renderAll(request: RenderRequest & { type: 'render' }): Promise<{ reply: RenderReply; transfer: ArrayBuffer[] }> {
   const { templateDirs, count, claims, spool } = request;
-  const letters: { rendered: LetterText | null; raw: Uint8Array | null }[] = [];
+  const letters: WorkerLetter[] = [];
   const transfer: ArrayBuffer[] = [];
   for (let i = 0; i < count; i++) {
     while (received.length <= i) await nextJobs();

@@ -16,6 +16,7 @@
 //   transport without dot-stuffing, or an mbox file, would otherwise eat or mangle the line.
 // - Bcc has no parameter here at all: the blind copies go in the envelope only.
 import { hash } from 'node:crypto';
+import { utf8Encoder } from '../utf8.js';
 
 /** A display name (may be '') and a plain ASCII addr-spec. */
 export interface MimeMailbox {
@@ -94,8 +95,8 @@ QP_CLASS[9] = 0;
 QP_CLASS[10] = 2;
 QP_CLASS[13] = 2;
 
-/** The UTF-8 bytes of the body being encoded: a second scratch area, reused. */
-let utf8 = Buffer.allocUnsafe(1 << 16);
+/** The UTF-8 bytes of the body being encoded, in a buffer of their own, reused. */
+const utf8Of = utf8Encoder();
 
 /**
  * Writes `text` as UTF-8 quoted-printable: line breaks (LF, CRLF, lone CR) become CRLF, lines are
@@ -108,9 +109,8 @@ function writeQuotedPrintable(text: string): void {
   // charCodeAt went through the flattened rope at every character. Over bytes the loop runs about
   // twice as fast (10,000 letters: ~0.25 s instead of ~0.5 s per thread). A lone surrogate
   // becomes U+FFFD, as Buffer writes it.
-  if (utf8.length < text.length * 3) utf8 = Buffer.allocUnsafe(text.length * 3 + 1024);
-  const src = utf8;
-  const n = src.write(text, 0, 'utf8');
+  const src = utf8Of(text);
+  const n = src.length;
   // Every byte as =XX (3n), plus a soft break (3 bytes) at least every 64 characters written.
   ensure(n * 4 + 16);
   const out = scratch;
@@ -191,7 +191,6 @@ function writeQuotedPrintable(text: string): void {
     col += bytes * 3;
   }
   pos = encodeTrailingBlank(out, p, col);
-  if (utf8.length > 1 << 22) utf8 = Buffer.allocUnsafe(1 << 16);
 }
 
 /**

@@ -7,6 +7,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rm
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { utf8Encoder } from '../utf8.js';
 import { reportTaskProgress } from '../progress.js';
 
 // One random token per process plus a counter: unique enough with the exclusive-create flag, and
@@ -261,17 +262,8 @@ function createFileSync(path: string, data: string | Uint8Array): void {
   }
 }
 
-/** Text written to a file is encoded into this buffer, reused: a new Buffer per preview was ~50 MB of garbage a run. */
-let textBytes = Buffer.allocUnsafe(1 << 16);
-
-/** `text` as UTF-8, in textBytes (valid until the next call). */
-function utf8Of(text: string): Uint8Array {
-  if (textBytes.length < text.length * 3) textBytes = Buffer.allocUnsafe(Math.max(text.length * 3, 1 << 16));
-  const n = textBytes.write(text, 0, 'utf8');
-  const bytes = textBytes.subarray(0, n);
-  if (textBytes.length > 1 << 22) textBytes = Buffer.allocUnsafe(1 << 16); // one huge text does not keep its buffer
-  return bytes;
-}
+/** Text written to a file is encoded into a reused buffer (the file is written at once). */
+const utf8Of = utf8Encoder();
 
 /** writeSync may write less than asked (a signal, a full disk): go on until every byte is written. */
 function writeAllSync(fd: number, data: Uint8Array): void {
